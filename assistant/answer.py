@@ -1,0 +1,222 @@
+"""Grounded, extractive answers: sentences taken from retrieved passages, each with an [n] citation.
+
+No model writes anything here. The answer is the best-matching sentence first, then supporting points
+from other passages (tagged with their jurisdiction when sources differ by place, and with "bill" or
+"draft" when they are not law), then the source list and a legal-information note. When the evidence is
+weak the question is declined with a pointer to what the corpus covers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from .config import Settings
+from .errors import QuestionError
+from .keyword import tokenize
+from .schema import REF_RE
+from .types import Answer, Citation, Hit
+
+DISCLAIMER = ("Legal information, not legal advice. For your own contract, talk to your union or a lawyer.")
+JURISDICTION_NAMES = {
+    "EU": "EU", "ES": "Spain", "DK": "Denmark", "UK": "UK", "US": "US (federal)", "US-NY": "New York",
+    "US-CA": "California", "US-TN": "Tennessee", "US-IL": "Illinois", "CN": "China", "KR": "South Korea",
+}
+STATUS_TAGS = {"bill": "a bill, not law", "draft": "a draft, not law",
+               "statement": "a company statement, not law",
+               "adopted-not-yet-applicable": "adopted, not yet applicable"}
+COVERAGE = ("TwinGuard covers AI digital replicas (\"digital twins\") of models and performers: consent, "
+            "pay, scope and duration of use, deletion, AI labelling, post-mortem rights, union guidance, "
+            "and the laws of the EU, UK, Spain, Denmark, New York, California, Tennessee, Illinois, "
+            "US federal bills, China and South Korea.")
+LIST_MARK_RE = re.compile(r"^\s*(?:[-*+>]\s+|\d{1,3}[.)]\s+|\([a-z0-9]{1,3}\)\s+)")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int            # offsets within the document text
+    end: int
+
+
+def check_question(question: str, settings: Settings) -> str:
+    """Strip and validate a question; raise QuestionError with a clear message."""
+    cleaned = " ".join((question or "").replace("\x00", " ").split())
+    if not cleaned:
+        raise QuestionError("Please type a question.")
+    if len(cleaned) > settings.max_question_chars:
+        raise QuestionError(f"Your question is {len(cleaned):,} characters long; the limit is "
+                            f"{settings.max_question_chars:,}. Please shorten it.")
+    if not tokenize(cleaned):
+        raise QuestionError("Please ask a question in words (for example: Can my agency make a "
+                            "digital twin of me without asking?).")
+    return cleaned
+
+
+BLOCK_BREAK_RE = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*+>|#]\s|\d{1,3}[.)]\s|\([a-z0-9]{1,3}\)\s))")
+SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[A-Z\"“(\[])")
+ABBREVIATIONS = ("e.g.", "i.e.", "art.", "arts.", "s.", "ss.", "sec.", "u.s.", "u.k.", "v.", "vs.", "etc.",
+                 "inc.", "ltd.", "co.", "corp.", "para.", "p.", "pp.", "cf.", "st.", "mr.", "ms.", "dr.")
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in BLOCK_BREAK_RE.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, cursor = [], start
+    for match in SENTENCE_END_RE.finditer(text, start, end):
+        head = text[cursor:match.start()].rsplit(None, 1)
+        if head and head[-1].lower().rstrip("\"'”’)") in ABBREVIATIONS:
+            continue
+        out.append((cursor, match.start()))
+        cursor = match.end()
+    out.append((cursor, end))
+    return out
+
+
+def sentences(hit: Hit) -> list[Sentence]:
+    """Sentences of a passage (across wrapped lines) with document offsets; headings, table rows,
+    list marks and fragments skipped."""
+    out = []
+    chunk = hit.chunk
+    text = chunk.text
+    for b_start, b_end in _blocks(text):
+        for s_start, s_end in _split_block(text, b_start, b_end):
+            raw = text[s_start:s_end]
+            body = raw.strip()
+            if not body or body.startswith(("#", "|", "---")):
+                continue
+            mark = LIST_MARK_RE.match(body)
+            body = body[mark.end():].strip() if mark else body
+            if len(body) < 25 or sum(ch.isalpha() for ch in body) < 15:
+                continue
+            start = chunk.start + text.find(body, s_start)
+            out.append(Sentence(body, start, start + len(body)))
+    return out
+
+
+def readable(text: str, titles: dict[str, str]) -> str:
+    """Turn [[doc-id#Section]] references into words a reader understands."""
+    def swap(match: re.Match) -> str:
+        title = titles.get(match.group(1), match.group(1))
+        return f"({title}, {match.group(2)})" if match.group(2) else f"({title})"
+    text = " ".join(REF_RE.sub(swap, text).split())
+    return re.sub(r"[*_`]{1,2}([^*_`]+)[*_`]{1,2}", r"\1", text)
+
+
+def score_sentence(sentence: Sentence, terms: set[str], rank_score: float) -> float:
+    words = set(tokenize(sentence.text))
+    if not words:
+        return 0.0
+    overlap = len(words & terms) / max(1, len(terms))
+    brevity = 1.0 if len(sentence.text) <= 300 else 0.8
+    return rank_score * (0.35 + overlap) * brevity
+
+
+def compose(question: str, hits: Sequence[Hit], settings: Settings, *,
+            titles: dict[str, str] | None = None, best_similarity: float | None = None,
+            resolve: Callable[[str, str | None], Hit | None] | None = None) -> Answer:
+    """Build the extractive answer from ranked hits (best first).
+
+    `resolve(doc_id, section_label)` finds the passage a [[doc#section]] reference points to, so a
+    sentence from the FAQ or a template cites the law it relies on, not only our own summary.
+    """
+    titles = titles or {}
+    best = best_similarity if best_similarity is not None else max(
+        (float(h.meta.get("dense", 0.0)) for h in hits), default=0.0)
+    if not hits or best < settings.min_relevance:
+        return decline(question, hits)
+    picks = pick_sentences(question, hits, settings.max_points + 1)
+    if not picks:
+        return decline(question, hits)
+    jurisdictions = {h.meta.get("jurisdiction", "") for h, _ in picks} - {"", "INTL"}
+    citations: list[Citation] = []
+    cited: dict[tuple[str, int, int], int] = {}
+
+    def cite(hit: Hit, sentence: Sentence) -> int:
+        key = (hit.chunk.doc_id, sentence.start, sentence.end)
+        if key not in cited:
+            cited[key] = len(citations) + 1
+            citations.append(make_citation(cited[key], hit, sentence))
+        return cited[key]
+
+    lines: list[str] = []
+    for i, (hit, sentence) in enumerate(picks):
+        n = cite(hit, sentence)
+
+        def swap(match: re.Match) -> str:
+            target = resolve(match.group(1), match.group(2)) if resolve else None
+            if target is not None:
+                inner = pick_sentences(sentence.text, [target], 1)
+                if inner:
+                    return f"[{cite(*inner[0])}]"
+            title = titles.get(match.group(1), match.group(1))
+            return f"({title}, {match.group(2)})" if match.group(2) else f"({title})"
+
+        text = readable(REF_RE.sub(swap, sentence.text), titles)
+        tags = []
+        place = JURISDICTION_NAMES.get(hit.meta.get("jurisdiction", ""), "")
+        if len(jurisdictions) > 1 and place:
+            tags.append(place)
+        status = STATUS_TAGS.get(hit.meta.get("status", ""))
+        if status:
+            tags.append(status)
+        prefix = f"**{' · '.join(tags)}:** " if tags else ""
+        if i == 0:
+            lines.append(f"{prefix}{text} [{n}]")
+            if len(picks) > 1:
+                lines += ["", "Supporting points:"]
+        else:
+            lines.append(f"- {prefix}{text} [{n}]")
+    lines += ["", f"_{DISCLAIMER}_"]
+    return Answer(question=question, text="\n".join(lines), citations=tuple(citations), refused=False,
+                  mode="extractive", hits=tuple(hits))
+
+
+def pick_sentences(question: str, hits: Sequence[Hit], limit: int) -> list[tuple[Hit, Sentence]]:
+    """The best sentence of each passage, at most one per section and two per document."""
+    terms = set(tokenize(question))
+    picks: list[tuple[Hit, Sentence]] = []
+    sections: set[tuple[str, str]] = set()
+    per_doc: dict[str, int] = {}
+    for hit in hits:
+        key = (hit.chunk.doc_id, hit.chunk.section)
+        if key in sections or per_doc.get(hit.chunk.doc_id, 0) >= 2:
+            continue
+        candidates = sentences(hit)
+        if not candidates:
+            continue
+        sections.add(key)
+        per_doc[hit.chunk.doc_id] = per_doc.get(hit.chunk.doc_id, 0) + 1
+        picks.append((hit, max(candidates, key=lambda s: score_sentence(s, terms, hit.score))))
+        if len(picks) >= limit:
+            break
+    return picks
+
+
+def make_citation(n: int, hit: Hit, sentence: Sentence) -> Citation:
+    chunk = hit.chunk
+    meta = hit.meta
+    return Citation(
+        n=n, doc_id=chunk.doc_id, title=meta.get("title", chunk.doc_id),
+        section=chunk.label or chunk.section, page=chunk.page, url=meta.get("source_url", ""),
+        quote=sentence.text, start=sentence.start, end=sentence.end, status=meta.get("status", ""),
+        as_of=meta.get("as_of", ""), jurisdiction=meta.get("jurisdiction", ""), kind=meta.get("kind", ""),
+        passage=chunk.text, passage_start=chunk.start,
+    )
+
+
+def decline(question: str, hits: Sequence[Hit]) -> Answer:
+    text = ("I could not find a reliable answer to this in TwinGuard's sources, so I will not guess. "
+            f"{COVERAGE} Try asking, for example: \"Can my agency make a digital twin of me without "
+            "asking?\" or \"Do brands in the EU have to label AI-generated images?\"\n\n"
+            f"_{DISCLAIMER}_")
+    return Answer(question=question, text=text, citations=(), refused=True, mode="extractive",
+                  hits=tuple(hits))

@@ -1,0 +1,62 @@
+"""Rendering helpers for the web app: safe HTML for passages, labels for citations. No Streamlit here."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from .answer import JURISDICTION_NAMES
+from .types import Citation
+
+STATUS_LABELS = {"in-force": "in force", "adopted-not-yet-applicable": "adopted, not yet applicable",
+                 "bill": "bill (not law)", "draft": "draft (not law)", "guidance": "guidance",
+                 "statement": "company statement (not law)"}
+JURISDICTION_CHOICES = {
+    "All places": "all", "EU": "EU", "Spain": "ES", "Denmark": "DK", "United Kingdom": "UK",
+    "US (federal)": "US", "New York": "US-NY", "California": "US-CA", "Tennessee": "US-TN",
+    "Illinois": "US-IL", "China": "CN", "South Korea": "KR",
+}
+STARTERS = (
+    "Can my agency make a digital twin of me without asking?",
+    "Can they use my digital twin after my contract ends?",
+    "What should I ask for before a body scan?",
+    "Do brands in the EU have to label AI-generated images of me?",
+)
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Show text literally in Markdown: no links, images, HTML or emphasis from document content."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def highlight(citation: Citation) -> str:
+    """The cited passage as escaped HTML with the quoted sentence marked."""
+    passage = citation.passage or citation.quote
+    a = max(0, citation.start - citation.passage_start)
+    b = max(a, citation.end - citation.passage_start)
+    if not citation.passage or passage[a:b] != citation.quote:
+        a, b = 0, 0
+    body = (html.escape(passage[:a]) + "<mark>" + html.escape(passage[a:b]) + "</mark>"
+            + html.escape(passage[b:])) if b > a else html.escape(passage)
+    return f'<div style="white-space: pre-wrap; font-size: 0.92em">{body}</div>'
+
+
+def citation_label(citation: Citation) -> str:
+    bits = [f"[{citation.n}] {citation.title}"]
+    if citation.section:
+        bits.append(citation.section)
+    if citation.page:
+        bits.append(f"p. {citation.page}")
+    return " · ".join(bits)
+
+
+def citation_facts(citation: Citation) -> str:
+    bits = []
+    if citation.jurisdiction and citation.jurisdiction in JURISDICTION_NAMES:
+        bits.append(JURISDICTION_NAMES[citation.jurisdiction])
+    if citation.status:
+        bits.append(STATUS_LABELS.get(citation.status, citation.status))
+    if citation.as_of:
+        bits.append(f"as of {citation.as_of}")
+    return " · ".join(bits)

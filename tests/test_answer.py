@@ -1,0 +1,69 @@
+import re
+
+import pytest
+
+from assistant.answer import check_question, compose, sentences
+from assistant.config import Settings
+from assistant.errors import QuestionError
+from assistant.types import Chunk, Hit
+
+SETTINGS = Settings(home="/nonexistent")
+TEXT = ("Under the law, an agency may not create a digital replica without\nseparate written consent. "
+        "The penalty is USD 3,000 for a first violation. Short one.")
+
+
+def hit(doc_id, text, score=0.8, dense=0.7, start=100, **meta):
+    chunk = Chunk(id=f"{doc_id}-{start}", doc_id=doc_id, text=text, start=start, end=start + len(text),
+                  section=f"{doc_id} › § 1", label="§ 1")
+    base = {"title": doc_id.upper(), "jurisdiction": "US-NY", "status": "in-force", "dense": str(dense)}
+    base.update(meta)
+    return Hit(chunk=chunk, score=score, meta=base)
+
+
+def test_sentences_span_wrapped_lines_and_keep_offsets():
+    h = hit("a", TEXT)
+    found = sentences(h)
+    assert [s.text.split()[0] for s in found] == ["Under", "The"]
+    for s in found:
+        assert TEXT[s.start - 100:s.end - 100] == s.text
+
+
+def test_answer_cites_only_what_it_uses_and_every_marker_resolves():
+    hits = [hit("a", TEXT), hit("b", "Brands in the EU must label deep fakes as AI-generated content.",
+                                 jurisdiction="EU", start=0)]
+    answer = compose("Can an agency make a replica without consent?", hits, SETTINGS)
+    assert not answer.refused
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+    assert markers == {c.n for c in answer.citations}
+    assert answer.text.splitlines()[0].startswith("**New York:** Under the law")
+    assert "Legal information, not legal advice" in answer.text
+    first = answer.citations[0]
+    assert first.quote.startswith("Under the law") and first.end - first.start == len(first.quote)
+
+
+def test_bills_are_tagged_as_not_law():
+    answer = compose("licence term", [hit("nofakes", "The bill would cap licences at ten years for adults.",
+                                           status="bill", jurisdiction="US")], SETTINGS)
+    assert "a bill, not law" in answer.text
+
+
+def test_weak_evidence_is_declined():
+    answer = compose("best pasta recipe?", [hit("a", TEXT, dense=0.1)], SETTINGS)
+    assert answer.refused and answer.citations == ()
+    assert "will not guess" in answer.text and "not legal advice" in answer.text
+
+
+def test_references_become_citations_of_the_law():
+    faq = hit("faq", "An agency needs your separate written consent first [[law#§ 1035(10)]].",
+              jurisdiction="INTL", status="guidance", start=0)
+    law = hit("law", "A company may not create a digital replica without separate written consent.", start=0)
+    answer = compose("consent for a twin", [faq], SETTINGS, resolve=lambda d, s: law if d == "law" else None)
+    assert {c.doc_id for c in answer.citations} == {"faq", "law"}
+    assert "[[" not in answer.text
+
+
+@pytest.mark.parametrize("question,message", [("", "type a question"), ("   ", "type a question"),
+                                              ("x" * 3000, "limit is 2,000"), ("?!?", "in words")])
+def test_bad_questions(question, message):
+    with pytest.raises(QuestionError, match=message):
+        check_question(question, SETTINGS)
