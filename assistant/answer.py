@@ -169,12 +169,13 @@ def compose(question: str, hits: Sequence[Hit], settings: Settings, *,
         if status:
             tags.append(status)
         prefix = f"**{' · '.join(tags)}:** " if tags else ""
+        text = f"{text[:-1]} [{n}]{text[-1]}" if text[-1:] in ".!?" else f"{text} [{n}]"
         if i == 0:
-            lines.append(f"{prefix}{text} [{n}]")
+            lines.append(f"{prefix}{text}")
             if len(picks) > 1:
                 lines += ["", "Supporting points:"]
         else:
-            lines.append(f"- {prefix}{text} [{n}]")
+            lines.append(f"- {prefix}{text}")
     lines += ["", f"_{DISCLAIMER}_"]
     return Answer(question=question, text="\n".join(lines), citations=tuple(citations), refused=False,
                   mode="extractive", hits=tuple(hits))
