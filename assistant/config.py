@@ -52,10 +52,17 @@ class Settings:
     max_file_bytes: int = 50 * 1024 * 1024
     max_pages: int = 2000
     embed_batch_size: int = 64
+    # Web app
+    staff_passphrase: str = field(default="", repr=False)  # empty: adding to the shared library is off
 
     @property
     def chroma_dir(self) -> Path:
         return self.home / "chroma"
+
+    @property
+    def library_dir(self) -> Path:
+        """Documents staff add through the web app; indexed together with the corpus."""
+        return self.home / "library"
 
     @property
     def keyword_dir(self) -> Path:
@@ -85,6 +92,8 @@ class Settings:
             values["chroma_host"] = env["TWINGUARD_CHROMA_HOST"]
         if env.get("TWINGUARD_CHROMA_PORT"):
             values["chroma_port"] = int(env["TWINGUARD_CHROMA_PORT"])
+        if env.get("TWINGUARD_STAFF_PASSPHRASE"):
+            values["staff_passphrase"] = env["TWINGUARD_STAFF_PASSPHRASE"]
         if env.get("TWINGUARD_COLLECTION"):
             values["collection"] = env["TWINGUARD_COLLECTION"]
         for name in ("k", "k_dense", "k_keyword", "chunk_size", "max_question_chars", "max_file_bytes"):

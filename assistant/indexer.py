@@ -28,6 +28,7 @@ from .types import Chunk, Document
 
 Progress = Callable[[int, int, str], None]
 FILTER_FIELDS = ("kind", "jurisdiction", "status")
+LIBRARY_PREFIX = "library/"
 
 
 @dataclass
@@ -94,7 +95,10 @@ class Indexer:
             if rebuild:
                 self.store.reset()
                 self.catalog.clear()
-            self._sync(corpus, report, progress)
+            roots = [(corpus, "")]
+            if self.settings.library_dir.is_dir():
+                roots.append((self.settings.library_dir, LIBRARY_PREFIX))
+            self._sync(roots, report, progress)
             if report.changed or rebuild or not (self.settings.keyword_dir / "ids.json").exists():
                 self.rebuild_keyword_index()
         report.seconds = time.perf_counter() - started
@@ -102,18 +106,19 @@ class Indexer:
 
     # -- the work ---------------------------------------------------------------------------------
 
-    def _sync(self, corpus: Path, report: IndexReport, progress: Progress | None) -> None:
-        if not corpus.exists():
-            raise LoadError(str(corpus), "corpus folder does not exist")
+    def _sync(self, roots: list[tuple[Path, str]], report: IndexReport, progress: Progress | None) -> None:
+        """Bring the index in line with the files under `roots` ((folder, path prefix) pairs)."""
+        for corpus, _ in roots:
+            if not corpus.exists():
+                raise LoadError(str(corpus), "corpus folder does not exist")
         known = self.catalog.documents()
         by_path = {rec.path: rec for rec in known.values()}
         seen_paths: set[str] = set()
         seen_ids: dict[str, str] = {}
         todo: list[tuple[Document, str | None]] = []
-        files = list(iter_files(corpus))
-        root = corpus if corpus.is_dir() else corpus.parent
-        for path in files:
-            rel = path.relative_to(root).as_posix()
+        files = [(path, prefix + path.relative_to(corpus if corpus.is_dir() else corpus.parent).as_posix())
+                 for corpus, prefix in roots for path in iter_files(corpus)]
+        for path, rel in files:
             seen_paths.add(rel)
             try:
                 size = path.stat().st_size

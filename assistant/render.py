@@ -30,16 +30,31 @@ def escape_markdown(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+INERT = {ch: f"&#{ord(ch)};" for ch in "&<>\"'\\`*_{}[]()#+!|~-"}
+
+
+def _inert(text: str) -> str:
+    """Escape HTML and Markdown syntax in one pass, so a passage shows literally."""
+    return "".join(INERT.get(ch, ch) for ch in text)
+
+
 def highlight(citation: Citation) -> str:
-    """The cited passage as escaped HTML with the quoted sentence marked."""
+    """The cited passage as inert HTML with the quoted sentence marked; heading lines shown in bold."""
     passage = citation.passage or citation.quote
     a = max(0, citation.start - citation.passage_start)
     b = max(a, citation.end - citation.passage_start)
     if not citation.passage or passage[a:b] != citation.quote:
         a, b = 0, 0
-    body = (html.escape(passage[:a]) + "<mark>" + html.escape(passage[a:b]) + "</mark>"
-            + html.escape(passage[b:])) if b > a else html.escape(passage)
-    return f'<div style="white-space: pre-wrap; font-size: 0.92em">{body}</div>'
+    parts = [(passage[:a], False), (passage[a:b], True), (passage[b:], False)] if b > a else [(passage, False)]
+    out = []
+    for text, marked in parts:
+        lines = []
+        for line in text.split("\n"):
+            heading = re.match(r"^(#{1,6})\s+(.*)$", line)
+            lines.append(f"<strong>{_inert(heading.group(2))}</strong>" if heading else _inert(line))
+        body = "<br>".join(lines)
+        out.append(f"<mark>{body}</mark>" if marked else body)
+    return f'<div style="font-size: 0.92em; line-height: 1.5">{"".join(out)}</div>'
 
 
 def citation_label(citation: Citation) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
 from .answer import check_question, compose
 from .catalog import Catalog
 from .config import Settings
+from .conversation import contextualize
 from .embeddings import Embedder, MiniLMEmbedder
 from .indexer import Indexer, IndexReport, Progress
 from .retrieval import Filters, Mode, Retriever
@@ -57,8 +59,20 @@ class TwinGuard:
         filters = filters or Filters(jurisdiction=scope(jurisdiction))
         return self.retriever.search(query, k, filters, mode=mode, doc_aware=doc_aware)
 
-    def ask(self, question: str, *, jurisdiction: str | None = None) -> Answer:
+    def ask(self, question: str, *, jurisdiction: str | None = None, history: Sequence[str] = ()) -> Answer:
+        """Answer a question; `history` holds the earlier questions of the conversation, so that a
+        follow-up like "and in California?" is understood. A place named in the question narrows the
+        sources when no jurisdiction is chosen."""
         question = check_question(question, self.settings)
+        standalone, place = contextualize(question, list(history))
+        if not jurisdiction or jurisdiction == "all":
+            jurisdiction = place
+        answer = self._answer(standalone, jurisdiction)
+        if standalone != question:
+            answer = replace(answer, question=question, notice=f"Understood as: {standalone}")
+        return answer
+
+    def _answer(self, question: str, jurisdiction: str | None) -> Answer:
         hits = self.retriever.search(question, self.settings.k, Filters(jurisdiction=scope(jurisdiction)))
         titles = {d: m.get("short_title") or m.get("title", d) for d, m in self.retriever.docs.items()}
         return compose(question, hits, self.settings, titles=titles, resolve=self.section_hit)

@@ -1,8 +1,9 @@
-"""The web chat through Streamlit's AppTest: a question gets a cited answer."""
+"""The web app through Streamlit's AppTest: every page renders; a question gets a cited answer."""
 
 import shutil
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import FIXTURE_CORPUS
@@ -10,7 +11,8 @@ from tests.conftest import FIXTURE_CORPUS
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 
-def test_chat_question_gets_cited_answer(tmp_path, monkeypatch):
+@pytest.fixture
+def app(tmp_path, monkeypatch):
     corpus = tmp_path / "corpus"
     shutil.copytree(FIXTURE_CORPUS, corpus)
     monkeypatch.setenv("TWINGUARD_HOME", str(tmp_path / "home"))
@@ -18,24 +20,69 @@ def test_chat_question_gets_cited_answer(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=240)
     at.run()
     assert not at.exception
-    at.chat_input[0].set_value("Can my agency make a digital twin of me without asking?").run()
-    assert not at.exception
+    return at
+
+
+def assistant_text(at) -> str:
     reply = at.chat_message[-1]
     assert reply.name == "assistant"
-    text = " ".join(m.value for m in reply.markdown)
+    return " ".join(m.value for m in reply.markdown)
+
+
+def test_chat_question_gets_cited_answer(app):
+    app.chat_input[0].set_value("Can my agency make a digital twin of me without asking?").run()
+    assert not app.exception
+    text = assistant_text(app)
     assert "[1]" in text and "not legal advice" in text
-    labels = [e.label for e in at.expander]
+    labels = [e.label for e in app.expander]
     assert any(label.startswith("[1] ") for label in labels)
     assert any("Fashion Workers Act" in label for label in labels)
 
 
-def test_starter_question_button(tmp_path, monkeypatch):
+def test_follow_up_keeps_the_conversation(app):
+    app.chat_input[0].set_value("What are the penalties in New York?").run()
+    app.chat_input[0].set_value("and in the EU?").run()
+    assert not app.exception
+    assert "Understood as:" in " ".join(c.value for c in app.caption)
+    assert any("EU AI Act" in e.label for e in app.expander)
+
+
+def test_starter_question_button(app):
+    app.button(key="starter-0").click().run()
+    assert not app.exception
+    assert app.chat_message[0].name == "user" and app.chat_message[-1].name == "assistant"
+
+
+def test_hostile_question_is_shown_as_text(app):
+    app.chat_input[0].set_value("<script>alert(1)</script> ![x](http://example.com/a.png) consent?").run()
+    assert not app.exception
+    assert "\\<script\\>" in app.chat_message[0].markdown[0].value
+
+
+def test_sources_and_about_pages(app):
+    app.switch_page("app_pages/sources.py").run()
+    assert not app.exception
+    assert "4 of 4 documents" in " ".join(c.value for c in app.caption)
+    app.switch_page("app_pages/about.py").run()
+    assert not app.exception
+    assert [m.value for m in app.metric][:1] == ["4"]
+
+
+def test_staff_can_add_a_document_with_the_passphrase(tmp_path, monkeypatch):
     corpus = tmp_path / "corpus"
     shutil.copytree(FIXTURE_CORPUS, corpus)
     monkeypatch.setenv("TWINGUARD_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("TWINGUARD_CORPUS", str(corpus))
-    at = AppTest.from_file(APP, default_timeout=240)
-    at.run()
-    at.button[0].click().run()
-    assert not at.exception
-    assert at.chat_message[0].name == "user" and at.chat_message[-1].name == "assistant"
+    monkeypatch.setenv("TWINGUARD_STAFF_PASSPHRASE", "s3cret")
+    from assistant.config import Settings
+    from assistant.library import add_to_library, staff_allowed
+    from assistant.twinguard import TwinGuard
+
+    settings = Settings.from_env()
+    assert staff_allowed(settings, "s3cret") and not staff_allowed(settings, "wrong")
+    add_to_library(settings, "../evil name.md", b"# Guide\n\n## Scans\n\nAsk for deletion of body scans within 30 days.")
+    assert (settings.library_dir / "evil-name.md").exists()
+    tg = TwinGuard(settings)
+    report = tg.index()
+    assert "library/evil-name.md" in report.added
+    assert tg.search("deletion of body scans within 30 days", k=1)[0].chunk.doc_id == "library/evil-name.md"

@@ -1,0 +1,144 @@
+"""`twinguard review FILE|-`: the contract review command. The lead wires it in with `register(app)`.
+
+    twinguard review contract.pdf [--jurisdiction US-NY] [--json] [--markdown] [--docx redline.docx]
+    pbpaste | twinguard review -
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import AssistantError, LoadError
+
+SEVERITY_MARK = {"high": "HIGH", "medium": "MEDIUM", "low": "LOW"}
+
+
+def _fail(message: str) -> None:
+    if os.environ.get("TWINGUARD_RAISE_ERRORS"):
+        raise AssistantError(message)
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def read_source(file: str, settings):
+    """A Document from a path, or from stdin for '-' (pasted text: one clause or a whole contract)."""
+    from .loaders import load_bytes, load_file
+
+    if file == "-":
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+        doc, _ = load_bytes(data, "pasted.txt", max_pages=settings.max_pages)
+        return doc
+    path = Path(file)
+    if not path.exists():
+        raise LoadError(file, "no such file")
+    doc, _ = load_file(path, max_bytes=settings.max_file_bytes, max_pages=settings.max_pages)
+    return doc
+
+
+def to_markdown(result, title: str = "Contract review") -> str:
+    """The review as a Markdown report: findings by severity, each with why, sources and suggestion."""
+    from .answer import DISCLAIMER, JURISDICTION_NAMES
+
+    lines = [f"# {title}", ""]
+    place = JURISDICTION_NAMES.get(result.jurisdiction or "", result.jurisdiction or "not determined")
+    origin = f" (from the {result.jurisdiction_from})" if result.jurisdiction_from else ""
+    lines.append(f"Jurisdiction: {place}{origin}. Clauses read: {len(result.clauses)}.")
+    lines.append("")
+    if not result.replica_clauses_found:
+        lines.append("**No digital-replica clauses found** (nothing about likeness, voice, scans, "
+                     "digital replicas or AI).")
+        lines.append("")
+    if not result.findings:
+        lines.append("No risky clauses found by the playbook.")
+    for i, f in enumerate(result.findings, 1):
+        where = f"clause {f.clause_id}" if f.clause_id else "clause"
+        page = f", page {f.page}" if f.page else ""
+        scope = " (missing from the whole contract)" if f.scope == "contract" and f.check_id != "three-part-test" else ""
+        lines += [f"## {i}. [{SEVERITY_MARK.get(f.severity, f.severity)}] {f.title}{scope}", "",
+                  f"*{where}{page}, characters {f.start}–{f.end}*", "",
+                  "> " + " ".join(f.clause.split())[:1200], "", f"**Why:** {f.why}", ""]
+        for c in f.citations:
+            lines.append(f"[{c.n}] {c.title}, {c.section}: \"{' '.join(c.quote.split())}\""
+                         + (f" {c.url}" if c.url else ""))
+        if f.suggestion:
+            lines += ["", f"**Suggested wording** (clause library `{f.clause_library_id}`):", "",
+                      f.suggestion]
+        lines.append("")
+    lines += [f"_{DISCLAIMER}_", ""]
+    return "\n".join(lines)
+
+
+def edits_for(result) -> list:
+    """Tracked-change edits: each flagged clause replaced by its suggestion (the most severe finding
+    wins where spans overlap); a protection missing everywhere is inserted after its anchor clause."""
+    from .redline import Edit
+
+    replaced: list[tuple[int, int, str, str]] = []
+    inserted: dict[int, list[tuple[str, str]]] = {}
+    for f in result.findings:  # already ordered by severity
+        if not f.suggestion:
+            continue
+        comment = f"{f.title}: {f.why}"
+        if f.scope == "contract" and f.check_id != "three-part-test":
+            inserted.setdefault(f.end, []).append((f.suggestion, comment))
+        elif not any(s < f.end and f.start < e for s, e, _, _ in replaced):
+            replaced.append((f.start, f.end, f.suggestion, comment))
+    edits = [Edit(start=s, end=e, new_text=new, comment=c) for s, e, new, c in replaced]
+    for point, items in inserted.items():
+        if any(s < point < e for s, e, _, _ in replaced):
+            continue
+        edits.append(Edit(start=point, end=point, new_text="".join("\n\n" + t for t, _ in items),
+                          comment=" ".join(c for _, c in items)))
+    return sorted(edits, key=lambda e: (e.start, e.end))
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("review")
+    def review_command(
+            file: str = typer.Argument(..., help="Contract file (.pdf, .docx, .txt, .md) or - for pasted text."),
+            jurisdiction: Optional[str] = typer.Option(None, "--jurisdiction", "-j",
+                                                       help="e.g. US-NY, US-CA, US-IL, EU (default: the governing-law clause)"),
+            as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+            markdown: bool = typer.Option(False, "--markdown", help="Print a Markdown report."),
+            docx: Optional[Path] = typer.Option(None, "--docx", help="Write a DOCX with tracked changes here.")):
+        """Review a contract for risky digital-replica clauses, with citations and safer wording."""
+        from .config import Settings
+        from .playbook import CorpusSections
+        from .review import review
+
+        try:
+            settings = Settings.from_env()
+            doc = read_source(file, settings)
+            from .embeddings import MiniLMEmbedder
+
+            tg = CorpusSections(settings, MiniLMEmbedder(batch_size=settings.embed_batch_size))
+            result = review(doc, tg, jurisdiction)
+        except (AssistantError, ValueError) as exc:
+            _fail(str(exc))
+            return
+        if docx is not None:
+            _write_docx(result, docx, doc.title)
+        if as_json:
+            typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        elif markdown or docx is None:
+            typer.echo(to_markdown(result, f"Contract review: {doc.title}"))
+
+
+def _write_docx(result, out: Path, title: str) -> None:
+    try:
+        from .redline import tracked_changes_docx
+    except ImportError:
+        _fail("DOCX export is not available in this version (assistant.redline is missing).")
+        return
+    try:
+        data = tracked_changes_docx(result.text, edits_for(result), f"Review: {title}")
+        out.write_bytes(data)
+    except OSError as exc:
+        _fail(f"{out}: cannot write the DOCX ({exc.strerror or exc.__class__.__name__})")
+    typer.echo(f"Wrote {out} ({len(result.findings)} findings as tracked changes).", err=True)

@@ -1,0 +1,432 @@
+"""Evaluation on the domain gold set (eval/gold.yaml): retrieval, citations, key facts, refusals, latency.
+
+Pipeline variants run side by side in one pass over the same questions:
+
+- `dense`, `keyword`, `rrf`, `hybrid`, `hybrid+doc` — `TwinGuard.search(mode=..., doc_aware=...)`; their
+  answers are composed from those hits with the same `compose` the app uses (not for `keyword`: BM25
+  hits carry no dense similarity, so the refusal gate cannot work on them);
+- `ask` — the production path, `TwinGuard.ask` (conversation history, place filters and all); its
+  retrieval metrics are measured on the hits the answer was built from.
+
+Metrics are small pure functions at the top of this module; `evaluate` runs them, `check_thresholds`
+compares a report with minimum/maximum figures for CI.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Sequence
+
+import yaml
+
+from .answer import compose
+from .chunking import section_label
+from .types import Answer, Hit
+
+VARIANTS: dict[str, tuple[str, bool]] = {
+    "dense": ("dense", False), "keyword": ("keyword", False), "rrf": ("rrf", False),
+    "hybrid": ("hybrid", False), "hybrid+doc": ("hybrid", True),
+}
+ASK = "ask"
+ALL_VARIANTS = (*VARIANTS, ASK)
+NO_ANSWERS = {"keyword"}           # hits without dense similarity: the refusal gate would always decline
+DEFAULT_KS = (1, 3, 6, 10)
+SWEEP = (0.25, 0.30, 0.35, 0.40, 0.45, 0.50)
+
+
+class GoldError(ValueError):
+    """The gold file cannot be used; the message names the item and field."""
+
+
+@dataclass(frozen=True)
+class Expected:
+    doc_id: str
+    section: str = ""               # a section label; empty = anywhere in the document
+
+    @classmethod
+    def parse(cls, ref: str) -> "Expected":
+        doc, _, section = str(ref).partition("#")
+        return cls(doc.strip(), section_label(section.strip()) if section.strip() else "")
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    id: str
+    question: str
+    sources: tuple[Expected, ...] = ()
+    accept: tuple[str, ...] = ()
+    facts: tuple[tuple[str, ...], ...] = ()   # each fact: alternative wordings
+    context: str = ""
+    persona: str = "model"
+    type: str = "fact"
+    expect: str = "answer"
+
+    @property
+    def in_scope(self) -> bool:
+        return self.expect == "answer"
+
+    @property
+    def query(self) -> str:
+        """What a search variant is given: a follow-up carries its previous question along."""
+        return f"{self.context} {self.question}".strip()
+
+    @property
+    def source_docs(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s.doc_id for s in self.sources))
+
+
+@dataclass(frozen=True)
+class GoldSet:
+    items: tuple[GoldItem, ...]
+    always_accept: tuple[str, ...] = ()
+
+    def acceptable(self, item: GoldItem) -> set[str]:
+        return set(item.source_docs) | set(item.accept) | set(self.always_accept)
+
+
+def _facts(raw, where: str) -> tuple[tuple[str, ...], ...]:
+    out = []
+    for fact in raw or ():
+        alts = tuple(str(a) for a in (fact if isinstance(fact, list) else [fact]) if str(a).strip())
+        if not alts:
+            raise GoldError(f"{where}: empty fact")
+        out.append(alts)
+    return tuple(out)
+
+
+def parse_gold(data) -> GoldSet:
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise GoldError("the gold file must be a mapping with an `items` list")
+    items, seen = [], set()
+    for n, raw in enumerate(data["items"], 1):
+        where = f"item {n} ({raw.get('id', '?') if isinstance(raw, dict) else '?'})"
+        if not isinstance(raw, dict) or not raw.get("id") or not str(raw.get("question", "")).strip():
+            raise GoldError(f"{where}: needs an `id` and a `question`")
+        if raw["id"] in seen:
+            raise GoldError(f"{where}: duplicate id")
+        seen.add(raw["id"])
+        expect = raw.get("expect", "answer")
+        if expect not in ("answer", "decline"):
+            raise GoldError(f"{where}: expect must be answer or decline, got {expect!r}")
+        item = GoldItem(id=str(raw["id"]), question=str(raw["question"]).strip(),
+                        sources=tuple(Expected.parse(s) for s in raw.get("sources") or ()),
+                        accept=tuple(str(a) for a in raw.get("accept") or ()),
+                        facts=_facts(raw.get("facts"), where), context=str(raw.get("context") or "").strip(),
+                        persona=str(raw.get("persona", "model")), type=str(raw.get("type", "fact")), expect=expect)
+        if item.in_scope and not (item.sources and item.facts):
+            raise GoldError(f"{where}: an in-scope item needs `sources` and `facts`")
+        if not item.in_scope and item.sources:
+            raise GoldError(f"{where}: an out-of-scope item has no sources")
+        items.append(item)
+    return GoldSet(tuple(items), tuple(str(a) for a in data.get("always_accept") or ()))
+
+
+def load_gold(path: Path) -> GoldSet:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise GoldError(f"cannot read gold file {path}: {exc}") from exc
+    return parse_gold(data)
+
+
+def spread(items: Sequence, limit: int | None) -> list:
+    """`limit` items spread evenly over the list (the gold file is grouped by topic and type)."""
+    if not limit or limit >= len(items):
+        return list(items)
+    step = len(items) / limit
+    return [items[int(i * step)] for i in range(limit)]
+
+
+def check_gold(gold: GoldSet, texts: Mapping[str, str], labels: Mapping[str, set[str]]) -> list[str]:
+    """Problems with the gold set against the corpus: unknown documents or sections, facts not found in
+    the text of any document the item accepts."""
+    problems = []
+    for item in gold.items:
+        for src in item.sources:
+            if src.doc_id not in texts:
+                problems.append(f"{item.id}: unknown document {src.doc_id}")
+            elif src.section and src.section not in labels.get(src.doc_id, set()):
+                problems.append(f"{item.id}: {src.doc_id} has no section {src.section!r}")
+        for doc in set(item.accept) | set(gold.always_accept):
+            if doc not in texts:
+                problems.append(f"{item.id}: unknown accepted document {doc}")
+        corpus = [normalize(texts[d]) for d in gold.acceptable(item) if d in texts]
+        for fact in item.facts:
+            if not any(fact_in(fact, text) for text in corpus):
+                problems.append(f"{item.id}: fact {' / '.join(fact)!r} is in none of its documents")
+    return problems
+
+
+# -- metrics: small pure functions ---------------------------------------------------------------
+
+def normalize(text: str) -> str:
+    text = re.sub(r"[*_`]", "", text.replace("\u00a0", " ").replace("\u202f", " "))
+    return " ".join(text.lower().split())
+
+
+def fact_in(alternatives: Sequence[str], normalized_text: str) -> bool:
+    """Any alternative occurs as whole words ("30" does not match "300" or "2030")."""
+    return any(re.search(r"(?<!\w)" + re.escape(normalize(a)) + r"(?!\w)", normalized_text) for a in alternatives)
+
+
+def fact_recall(facts: Sequence[Sequence[str]], text: str) -> float | None:
+    if not facts:
+        return None
+    norm = normalize(text)
+    return sum(fact_in(f, norm) for f in facts) / len(facts)
+
+
+def matches(expected: Expected, doc_id: str, label: str = "", section_path: str = "") -> bool:
+    if doc_id != expected.doc_id:
+        return False
+    if not expected.section:
+        return True
+    return label == expected.section or expected.section in (section_label(p.strip()) for p in section_path.split("›"))
+
+
+def first_rank(ranked: Sequence[tuple[str, str, str]], expected: Sequence[Expected], sections: bool = False) -> int | None:
+    """1-based rank of the first (doc_id, label, section path) matching any expected source."""
+    for rank, (doc, label, path) in enumerate(ranked, 1):
+        for exp in expected:
+            if matches(exp if sections else Expected(exp.doc_id), doc, label, path):
+                return rank
+    return None
+
+
+def reciprocal_rank(rank: int | None) -> float:
+    return 1.0 / rank if rank else 0.0
+
+
+def source_recall(ranked_docs: Sequence[str], expected_docs: Sequence[str]) -> float:
+    return len(set(ranked_docs) & set(expected_docs)) / len(set(expected_docs)) if expected_docs else 0.0
+
+
+def citation_precision(cited_docs: Sequence[str], acceptable: Iterable[str]) -> float | None:
+    if not cited_docs:
+        return None
+    ok = set(acceptable)
+    return sum(d in ok for d in cited_docs) / len(cited_docs)
+
+
+def citation_recall(cited_docs: Sequence[str], expected_docs: Sequence[str]) -> float:
+    return source_recall(cited_docs, expected_docs)
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Linear-interpolated percentile, q in [0, 1]."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    pos = q * (len(ordered) - 1)
+    low, high = math.floor(pos), math.ceil(pos)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def mean(values: Iterable[float | None]) -> float | None:
+    kept = [v for v in values if v is not None]
+    return sum(kept) / len(kept) if kept else None
+
+
+def refusal_correct(item: GoldItem, refused: bool) -> bool:
+    return refused != item.in_scope
+
+
+def best_threshold(sweep: Sequence[dict], current: float) -> float:
+    """Highest refusal accuracy; ties go to the value closest to the current one."""
+    return max(sweep, key=lambda row: (row["refusal_accuracy"], -abs(row["threshold"] - current)))["threshold"]
+
+
+# -- the run -------------------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    """One item under one variant."""
+
+    ranked: list[tuple[str, str, str]] = field(default_factory=list)
+    search_ms: float | None = None
+    answer: Answer | None = None
+    answer_ms: float | None = None
+
+
+def _ranked(hits: Sequence[Hit]) -> list[tuple[str, str, str]]:
+    return [(h.chunk.doc_id, h.chunk.label, h.chunk.section) for h in hits]
+
+
+def _answer_with(tg, question: str, hits: Sequence[Hit], settings=None) -> Answer:
+    titles = {d: m.get("short_title") or m.get("title", d) for d, m in tg.retriever.docs.items()}
+    return compose(question, hits, settings or tg.settings, titles=titles, resolve=tg.section_hit)
+
+
+def ask(tg, item: GoldItem) -> Answer:
+    """The production path; a follow-up goes in as conversation history when `ask` accepts it."""
+    if item.context and "history" in inspect.signature(tg.ask).parameters:
+        return tg.ask(item.question, history=[item.context])
+    return tg.ask(item.query)
+
+
+def run_item(tg, item: GoldItem, variant: str, k: int) -> Outcome:
+    out = Outcome()
+    if variant == ASK:
+        t0 = time.perf_counter()
+        out.answer = ask(tg, item)
+        out.answer_ms = 1000 * (time.perf_counter() - t0)
+        out.ranked = _ranked(out.answer.hits)
+        return out
+    mode, doc_aware = VARIANTS[variant]
+    t0 = time.perf_counter()
+    hits = tg.search(item.query, k, mode=mode, doc_aware=doc_aware)
+    out.search_ms = 1000 * (time.perf_counter() - t0)
+    out.ranked = _ranked(hits)
+    if variant not in NO_ANSWERS:
+        out.answer = _answer_with(tg, item.query, hits[:tg.settings.k])
+        out.answer_ms = 1000 * (time.perf_counter() - t0)   # search + compose, like ask
+    return out
+
+
+def item_record(gold: GoldSet, item: GoldItem, out: Outcome, ks: Sequence[int]) -> dict:
+    rec: dict = {"search_ms": out.search_ms, "answer_ms": out.answer_ms}
+    if item.in_scope:
+        rank = first_rank(out.ranked, item.sources)
+        sectioned = [s for s in item.sources if s.section]
+        rec.update(rank=rank, section_rank=first_rank(out.ranked, sectioned, sections=True) if sectioned else None,
+                   has_sections=bool(sectioned),
+                   source_recall={k: source_recall([d for d, _, _ in out.ranked[:k]], item.source_docs) for k in ks})
+    if out.answer is not None:
+        answer = out.answer
+        cited = [c.doc_id for c in answer.citations]
+        rec.update(refused=answer.refused, cited=cited, correct_refusal=refusal_correct(item, answer.refused),
+                   best_similarity=max((float(h.meta.get("dense", 0.0)) for h in answer.hits), default=0.0))
+        if item.in_scope:
+            rec.update(citation_precision=citation_precision(cited, gold.acceptable(item)),
+                       citation_recall=0.0 if answer.refused else citation_recall(cited, item.source_docs),
+                       fact_recall=0.0 if answer.refused else fact_recall(item.facts, answer.text),
+                       missing_facts=[f[0] for f in item.facts if answer.refused or not fact_in(f, normalize(answer.text))])
+    return rec
+
+
+def summarize(gold_items: Sequence[GoldItem], records: Sequence[dict], ks: Sequence[int]) -> dict:
+    pairs = list(zip(gold_items, records))
+    inside = [r for i, r in pairs if i.in_scope]
+    outside = [r for i, r in pairs if not i.in_scope]
+    s: dict = {}
+    for k in ks:
+        s[f"hit@{k}"] = mean(1.0 if r["rank"] and r["rank"] <= k else 0.0 for r in inside)
+        s[f"section_hit@{k}"] = mean(1.0 if r["section_rank"] and r["section_rank"] <= k else 0.0
+                                     for r in inside if r["has_sections"])
+        s[f"source_recall@{k}"] = mean(r["source_recall"][k] for r in inside)
+    s["mrr"] = mean(reciprocal_rank(r["rank"]) for r in inside)
+    if any("refused" in r for r in records):
+        s["citation_precision"] = mean(r.get("citation_precision") for r in inside)
+        s["citation_recall"] = mean(r.get("citation_recall") for r in inside)
+        s["fact_recall"] = mean(r.get("fact_recall") for r in inside)
+        s["answered_in_scope"] = mean(0.0 if r["refused"] else 1.0 for r in inside)
+        s["declined_out_of_scope"] = mean(1.0 if r["refused"] else 0.0 for r in outside)
+        s["refusal_accuracy"] = mean(1.0 if r["correct_refusal"] else 0.0 for r in records)
+    for name in ("search_ms", "answer_ms"):
+        values = [r[name] for r in records if r[name] is not None]
+        if values:
+            s[f"{name[:-3]}_p50_ms"] = percentile(values, 0.5)
+            s[f"{name[:-3]}_p95_ms"] = percentile(values, 0.95)
+    return s
+
+
+def sweep(tg, gold_items: Sequence[GoldItem], answers: Sequence[Answer], thresholds=SWEEP) -> list[dict]:
+    """Refusal accuracy if `min_relevance` were each threshold, recomposing the same hits (no model calls)."""
+    rows = []
+    for t in thresholds:
+        settings = tg.settings.with_(min_relevance=t)
+        refused = [_answer_with(tg, a.question, a.hits, settings).refused for a in answers]
+        inside = [r for i, r in zip(gold_items, refused) if i.in_scope]
+        outside = [r for i, r in zip(gold_items, refused) if not i.in_scope]
+        rows.append({"threshold": t,
+                     "refusal_accuracy": mean(float(refusal_correct(i, r)) for i, r in zip(gold_items, refused)),
+                     "answered_in_scope": mean(0.0 if r else 1.0 for r in inside),
+                     "declined_out_of_scope": mean(1.0 if r else 0.0 for r in outside)})
+    return rows
+
+
+def evaluate(tg, gold: GoldSet, variants: Sequence[str] = ALL_VARIANTS, ks: Sequence[int] = DEFAULT_KS,
+             progress: Callable[[int, int], None] | None = None) -> dict:
+    """Run every item under every variant; return the JSON-ready report."""
+    unknown = [v for v in variants if v not in ALL_VARIANTS]
+    if unknown:
+        raise ValueError(f"unknown variant(s) {', '.join(unknown)}; choose from {', '.join(ALL_VARIANTS)}")
+    tg.retriever.refresh()
+    missing = sorted({s.doc_id for i in gold.items for s in i.sources} - set(tg.retriever.docs))
+    if missing:
+        raise GoldError(f"the index lacks documents the gold set expects ({', '.join(missing[:5])}"
+                        f"{'…' if len(missing) > 5 else ''}); index the built-in corpus first")
+    ks = sorted(set(ks))
+    records: dict[str, list[dict]] = {v: [] for v in variants}
+    answers: dict[str, list[Answer]] = {v: [] for v in variants}
+    for n, item in enumerate(gold.items, 1):
+        for variant in variants:
+            out = run_item(tg, item, variant, max(ks))
+            records[variant].append(item_record(gold, item, out, ks))
+            answers[variant].append(out.answer)
+        if progress:
+            progress(n, len(gold.items))
+    report = {"items": len(gold.items), "in_scope": sum(i.in_scope for i in gold.items),
+              "out_of_scope": sum(not i.in_scope for i in gold.items), "ks": ks,
+              "settings": {"k": tg.settings.k, "min_relevance": tg.settings.min_relevance,
+                           "dense_weight": tg.settings.dense_weight, "chunk_size": tg.settings.chunk_size},
+              "variants": {v: summarize(gold.items, records[v], ks) for v in variants}}
+    main = ASK if ASK in variants else next((v for v in reversed(variants) if v not in NO_ANSWERS), None)
+    if main:
+        report["sweep"] = sweep(tg, gold.items, answers[main])
+        report["best_threshold"] = best_threshold(report["sweep"], tg.settings.min_relevance)
+        report["failures"] = failures(gold.items, records[main], tg.settings.k)
+        report["failures"]["variant"] = main
+    report["per_item"] = [{"id": i.id, "type": i.type, **{v: records[v][n] for v in variants}}
+                          for n, i in enumerate(gold.items)]
+    return report
+
+
+def failures(items: Sequence[GoldItem], records: Sequence[dict], k: int) -> dict:
+    pairs = list(zip(items, records))
+    return {
+        "retrieval_miss": [i.id for i, r in pairs if i.in_scope and not (r["rank"] and r["rank"] <= k)],
+        "refused_in_scope": [i.id for i, r in pairs if i.in_scope and r.get("refused")],
+        "answered_out_of_scope": [i.id for i, r in pairs if not i.in_scope and r.get("refused") is False],
+        "missing_facts": {i.id: r["missing_facts"] for i, r in pairs
+                          if i.in_scope and r.get("missing_facts") and not r.get("refused")},
+        "uncited_sources": [i.id for i, r in pairs if i.in_scope and not r.get("refused")
+                            and r.get("citation_recall", 1.0) < 1.0],
+    }
+
+
+# -- thresholds ----------------------------------------------------------------------------------
+
+def parse_limit(text: str) -> tuple[str, str, float]:
+    """"hit@6=0.8" or "dense/mrr=0.5" -> (variant or "", metric, value)."""
+    name, sep, value = text.partition("=")
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    if not sep or not name.strip() or number is None:
+        raise ValueError(f"threshold {text!r} should look like metric=value, e.g. hit@6=0.8 or dense/mrr=0.5")
+    variant, _, metric = name.strip().rpartition("/")
+    return variant, metric, number
+
+
+def check_thresholds(report: dict, minimums: Sequence[str] = (), maximums: Sequence[str] = ()) -> list[str]:
+    """Messages for every figure below its minimum (or above its maximum); unknown metrics are errors."""
+    problems = []
+    default = ASK if ASK in report["variants"] else next(iter(report["variants"]))
+    for limits, is_min in ((minimums, True), (maximums, False)):
+        for text in limits:
+            variant, metric, bound = parse_limit(text)
+            variant = variant or default
+            figures = report["variants"].get(variant)
+            if figures is None or figures.get(metric) is None:
+                raise ValueError(f"no figure {metric!r} for variant {variant!r} in this run")
+            value = figures[metric]
+            if (value < bound) if is_min else (value > bound):
+                problems.append(f"{variant} {metric} = {value:.3f} is {'below' if is_min else 'above'} {bound:g}")
+    return problems

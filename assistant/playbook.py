@@ -1,0 +1,290 @@
+"""The review playbook: checks as data (assistant/playbook.yaml), compiled once per process.
+
+    playbook = load_playbook()                 # the bundled playbook.yaml
+    playbook.check("perpetual-term").severity  # "high"
+    playbook.exemplar_vectors(embedder)        # cached: computed once per embedder
+
+Also here: the clause library's standard positions (`standard_positions`) and `CorpusSections`, which
+finds a corpus section's passage for citing without a built index (the same Hit TwinGuard.section_hit
+gives once the corpus is indexed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import yaml
+
+from .chunking import chunk_document
+from .errors import AssistantError
+from .types import Hit
+
+PLAYBOOK_PATH = Path(__file__).with_name("playbook.yaml")
+SEVERITIES = ("high", "medium", "low")
+CONTEXTS = ("replica", "contract", "talent", "any")
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20}
+FLAGS = re.I | re.S
+
+
+class PlaybookError(AssistantError):
+    """The playbook YAML is malformed."""
+
+
+@dataclass(frozen=True)
+class Source:
+    doc: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    title: str
+    severity: str
+    context: str
+    why: str
+    patterns: tuple[re.Pattern, ...]
+    exemplars: tuple[str, ...]
+    safe_exemplars: tuple[str, ...]
+    threshold: float
+    satisfied_by: tuple[re.Pattern, ...]
+    sources: tuple[Source, ...]
+    jurisdictions: dict[str, Source]
+    fix: str
+    numeric_above: float | None = None
+    context_patterns: tuple[re.Pattern, ...] = ()
+    provided_by: tuple[re.Pattern, ...] = ()     # document-level: a clause that provides the protection
+    missing_why: str = ""                          # document-level: why its absence matters
+
+    @property
+    def document_level(self) -> bool:
+        return bool(self.provided_by)
+
+    def passes_numeric(self, match: re.Match) -> bool:
+        if self.numeric_above is None or "n" not in match.re.groupindex or match.group("n") is None:
+            return True
+        raw = match.group("n").lower()
+        value = WORD_NUMBERS.get(raw)
+        if value is None:
+            try:
+                value = float(raw)
+            except ValueError:
+                return False
+        return value > self.numeric_above
+
+
+@dataclass(frozen=True)
+class StatuteTest:
+    jurisdiction: str
+    title: str
+    source: Source
+
+
+@dataclass
+class Playbook:
+    checks: tuple[Check, ...]
+    replica: tuple[re.Pattern, ...]
+    talent: tuple[re.Pattern, ...]
+    negation_before: tuple[re.Pattern, ...]
+    negation_after: tuple[re.Pattern, ...]
+    breaks: re.Pattern
+    governing_law: tuple[tuple[re.Pattern, str], ...]
+    statutes: tuple[StatuteTest, ...]
+    in_place_of_work: tuple[re.Pattern, ...]
+    specific_description: tuple[re.Pattern, ...]
+    representation: tuple[re.Pattern, ...]
+    _vectors: dict = field(default_factory=dict, repr=False)
+
+    def check(self, check_id: str) -> Check:
+        for check in self.checks:
+            if check.id == check_id:
+                return check
+        raise KeyError(check_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.checks)
+
+    def exemplar_vectors(self, embedder) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """{check id: (risky exemplar vectors, safe exemplar vectors)}, embedded once per embedder."""
+        key = id(embedder)
+        if key not in self._vectors:
+            texts: list[str] = []
+            for check in self.checks:
+                texts.extend(check.exemplars)
+                texts.extend(check.safe_exemplars)
+            matrix = embedder.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+            out, i = {}, 0
+            for check in self.checks:
+                risky = matrix[i:i + len(check.exemplars)]
+                i += len(check.exemplars)
+                safe = matrix[i:i + len(check.safe_exemplars)]
+                i += len(check.safe_exemplars)
+                out[check.id] = (risky, safe)
+            self._vectors[key] = out
+        return self._vectors[key]
+
+
+def load_playbook(path: Path | None = None) -> Playbook:
+    """Read and compile a playbook YAML file; raise PlaybookError naming what is wrong."""
+    path = path or PLAYBOOK_PATH
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise PlaybookError(f"Cannot read the playbook {path}: {exc}") from exc
+    try:
+        return _build(data)
+    except (KeyError, TypeError, ValueError, re.error) as exc:
+        raise PlaybookError(f"The playbook {path} is malformed: {exc}") from exc
+
+
+def _compile(patterns: Sequence[str] | None) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, FLAGS) for p in (patterns or ()))
+
+
+def _source(raw: dict) -> Source:
+    return Source(str(raw["doc"]), str(raw["section"]))
+
+
+def _build(data: dict) -> Playbook:
+    checks = []
+    seen = set()
+    for raw in data["checks"]:
+        triggers = raw.get("triggers") or {}
+        check = Check(
+            id=str(raw["id"]), title=str(raw["title"]), severity=str(raw["severity"]),
+            context=str(raw.get("context", "replica")), why=" ".join(str(raw["why"]).split()),
+            patterns=_compile(triggers.get("patterns")),
+            exemplars=tuple(triggers.get("exemplars") or ()),
+            safe_exemplars=tuple(triggers.get("safe_exemplars") or ()),
+            threshold=float(triggers.get("threshold", 1.0)),
+            satisfied_by=_compile(raw.get("satisfied_by")),
+            sources=tuple(_source(s) for s in raw.get("sources") or ()),
+            jurisdictions={str(k): _source(v) for k, v in (raw.get("jurisdictions") or {}).items()},
+            fix=str(raw["fix"]),
+            numeric_above=(triggers.get("numeric") or {}).get("above"),
+            context_patterns=_compile(triggers.get("context_patterns")),
+            provided_by=_compile((raw.get("document_level") or {}).get("provided_by")),
+            missing_why=" ".join(str((raw.get("document_level") or {}).get("missing_why", "")).split()),
+        )
+        if check.severity not in SEVERITIES:
+            raise ValueError(f"check {check.id}: severity must be one of {SEVERITIES}, got {check.severity!r}")
+        if check.context not in CONTEXTS:
+            raise ValueError(f"check {check.id}: context must be one of {CONTEXTS}, got {check.context!r}")
+        if check.id in seen:
+            raise ValueError(f"check id {check.id} appears twice")
+        if not check.patterns:
+            raise ValueError(f"check {check.id} has no trigger patterns")
+        seen.add(check.id)
+        checks.append(check)
+    context, negation, statutes = data["context"], data["negation"], data["statutes"]
+    return Playbook(
+        checks=tuple(checks), replica=_compile(context["replica"]), talent=_compile(context["talent"]),
+        negation_before=_compile(negation["before"]), negation_after=_compile(negation["after"]),
+        breaks=re.compile("|".join(f"(?:{b})" for b in negation["breaks"]), FLAGS),
+        governing_law=tuple((re.compile(rf"\b(?:{k})\b", re.I), v) for k, v in data["governing_law"].items()),
+        statutes=tuple(StatuteTest(t["jurisdiction"], t["title"], _source(t)) for t in statutes["tests"]),
+        in_place_of_work=_compile(statutes["in_place_of_work"]),
+        specific_description=_compile(statutes["specific_description"]),
+        representation=_compile(statutes["representation"]),
+    )
+
+
+# --- the clause library's standard positions --------------------------------------------------
+
+SECTION_RE = re.compile(r"^##\s+(.+?)\s*$", re.M)
+
+
+def standard_position(markdown: str) -> str:
+    """The "## Standard position" paragraph of a clause-library entry, without the
+    "What the model gives up" note."""
+    sections = _sections(markdown)
+    body = sections.get("standard position", "")
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip()]
+    kept = [p for p in paragraphs if not p.lower().startswith("what the model gives up")]
+    return "\n\n".join(kept)
+
+
+def _sections(markdown: str) -> dict[str, str]:
+    matches = list(SECTION_RE.finditer(markdown))
+    out = {}
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(markdown)
+        out[match.group(1).split(" — ")[0].strip().lower()] = markdown[match.end():end].strip()
+    return out
+
+
+def standard_positions(corpus: Path) -> dict[str, str]:
+    """{clause-library id: standard position text} from corpus/clause-library/cl-*.md. Uses
+    assistant.clauselib when it exists (the richer parser), else the small parser above."""
+    try:
+        from .clauselib import load_library  # type: ignore[import-not-found]
+    except ImportError:
+        load_library = None
+    if load_library is not None:
+        try:
+            out = {k: str(getattr(v.standard, "text", v.standard) or "") for k, v in load_library(corpus).items()}
+            return {k: v for k, v in out.items() if v}
+        except Exception:  # noqa: BLE001 - fall back to our own parser if theirs cannot read this corpus
+            pass
+    out = {}
+    for path in sorted((corpus / "clause-library").glob("cl-*.md")):
+        text = path.read_text(encoding="utf-8")
+        standard = standard_position(text)
+        if standard:
+            out[path.stem] = standard
+    return out
+
+
+# --- citing corpus sections without an index ---------------------------------------------------
+
+
+class CorpusSections:
+    """Find the passage of a corpus section by (doc id, label), straight from the corpus files.
+
+    Chunks are cut exactly as the indexer cuts them, so the Hit equals TwinGuard.section_hit's.
+    `embedder` is carried along so a CorpusSections can stand in for a TwinGuard in `review`.
+    """
+
+    def __init__(self, settings, embedder=None, roots: Sequence[Path] | None = None):
+        from .config import builtin_corpus
+
+        self.settings = settings
+        self.embedder = embedder
+        self.roots = tuple(roots or dict.fromkeys([Path(settings.corpus), builtin_corpus()]))
+        self._chunks: dict[str, list] | None = None
+        self._meta: dict[str, dict] = {}
+
+    def _load(self) -> dict[str, list]:
+        if self._chunks is None:
+            from .loaders import iter_files, load_file
+
+            chunks: dict[str, list] = {}
+            for root in self.roots:
+                if not Path(root).exists():
+                    continue
+                for path in iter_files(Path(root)):
+                    try:
+                        doc, _ = load_file(path, root=Path(root))
+                    except AssistantError:
+                        continue
+                    if doc.id in chunks:
+                        continue
+                    chunks[doc.id] = chunk_document(doc, self.settings.chunk_size, self.settings.chunk_overlap,
+                                                    self.settings.min_chunk)
+                    self._meta[doc.id] = dict(doc.meta)
+            self._chunks = chunks
+        return self._chunks
+
+    def section_hit(self, doc_id: str, label: str | None) -> Hit | None:
+        chunks = self._load().get(doc_id, [])
+        if label:
+            chunks = [c for c in chunks if c.label == label.strip() or c.section.endswith(label.strip())]
+        if not chunks:
+            return None
+        return Hit(chunk=chunks[0], score=1.0, via="fused", meta=dict(self._meta.get(doc_id, {})))

@@ -1,0 +1,277 @@
+"""Redlines: word-level differences between an original and a suggested text, shown as Markdown,
+HTML, or a DOCX with real tracked changes (w:ins / w:del revisions Word and LibreOffice can accept or
+reject one by one).
+
+    word_diff("The licence is perpetual.", "The licence lasts 12 months.")
+    # [("equal", "The licence "), ("delete", "is perpetual"), ("insert", "lasts 12 months"), ("equal", ".")]
+
+    data = tracked_changes_docx(contract_text, [Edit(start, end, safer_clause, comment="why")], "Contract")
+
+Invariants of `word_diff`: the equal and deleted pieces, in order, rebuild `old`; the equal and
+inserted pieces rebuild `new`. Newlines separate paragraphs; in a DOCX they become paragraph marks, and
+a deleted or inserted newline is a tracked paragraph-mark change.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import html
+import io
+import re
+from dataclasses import dataclass
+from typing import Iterator, Literal, Sequence
+
+Op = Literal["equal", "delete", "insert"]
+TOKEN_RE = re.compile(r"\n|[^\S\n]+|\w+(?:['’\-]\w+)*|[^\w\s]")
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+NOT_XML_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")   # no XML 1.0 form; a space in Word
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace text[start:end] with `new_text`; `comment` explains why (shown as a Word comment)."""
+
+    start: int
+    end: int
+    new_text: str
+    comment: str = ""
+
+
+def tokens(text: str) -> list[str]:
+    """Words, single punctuation marks, runs of spaces and newlines; ''.join(tokens(t)) == t."""
+    return TOKEN_RE.findall(text)
+
+
+def _trivial(text: str) -> bool:
+    """An equal stretch too small to keep between two changes (it would make the redline choppy)."""
+    words = [t for t in tokens(text) if t[0].isalnum() or t[0] == "_"]
+    return "\n" not in text and len(words) <= 1 and len(text) <= 5
+
+
+def word_diff(old: str, new: str) -> list[tuple[Op, str]]:
+    """Word-level difference of two texts as (op, text) pieces; deletions come before insertions."""
+    a, b = tokens(old), tokens(new)
+    groups: list[list[str]] = []          # ["equal", text] or ["change", deleted, inserted]
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            groups.append(["equal", "".join(a[i1:i2])])
+        elif groups and groups[-1][0] == "change":
+            groups[-1][1] += "".join(a[i1:i2])
+            groups[-1][2] += "".join(b[j1:j2])
+        else:
+            groups.append(["change", "".join(a[i1:i2]), "".join(b[j1:j2])])
+    merged = True
+    while merged:
+        merged = False
+        for i in range(1, len(groups) - 1):
+            before, here, after = groups[i - 1], groups[i], groups[i + 1]
+            if here[0] == "equal" and before[0] == after[0] == "change" and _trivial(here[1]):
+                groups[i - 1:i + 2] = [["change", before[1] + here[1] + after[1], before[2] + here[1] + after[2]]]
+                merged = True
+                break
+    out: list[tuple[Op, str]] = []
+    for group in groups:
+        if group[0] == "equal":
+            out.append(("equal", group[1]))
+        else:
+            if group[1]:
+                out.append(("delete", group[1]))
+            if group[2]:
+                out.append(("insert", group[2]))
+    return out
+
+
+def _wrap(text: str, mark: str) -> str:
+    """Markdown emphasis that renders: markers inside the whitespace, never across a newline."""
+    pieces = []
+    for line in text.split("\n"):
+        core = line.strip()
+        if not core:
+            pieces.append(line)
+            continue
+        lead = line[:len(line) - len(line.lstrip())]
+        trail = line[len(line.rstrip()):]
+        pieces.append(f"{lead}{mark}{core}{mark}{trail}")
+    return "\n".join(pieces)
+
+
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\\*~])", r"\\\1", text)
+
+
+def redline_markdown(old: str, new: str) -> str:
+    """~~deleted~~ and **inserted** words, the rest as is (Markdown markers in the text escaped)."""
+    out = []
+    for op, text in word_diff(old, new):
+        text = _md_escape(text)
+        out.append(text if op == "equal" else _wrap(text, "~~" if op == "delete" else "**")
+                   if text.strip() else (text if op == "insert" else ""))
+    return "".join(out)
+
+
+def redline_html(old: str, new: str) -> str:
+    """An HTML fragment: <del>deleted</del> and <ins>inserted</ins>, all text escaped."""
+    out = []
+    for op, text in word_diff(old, new):
+        text = html.escape(text)
+        out.append(text if op == "equal" else f"<{op[:3]}>{text}</{op[:3]}>")
+    return "".join(out)
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """The text with every edit applied (edits may come in any order but must not overlap)."""
+    out, cursor = [], 0
+    for edit in _checked(text, edits):
+        out += [text[cursor:edit.start], edit.new_text]
+        cursor = edit.end
+    return "".join(out) + text[cursor:]
+
+
+def _checked(text: str, edits: Sequence[Edit]) -> list[Edit]:
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    previous_end = 0
+    for edit in ordered:
+        if not 0 <= edit.start <= edit.end <= len(text):
+            raise ValueError(f"Edit {edit.start}-{edit.end} is outside the text (0-{len(text)}).")
+        if edit.start < previous_end:
+            raise ValueError(f"Edits overlap at character {edit.start}; give each clause one edit.")
+        previous_end = edit.end
+    return ordered
+
+
+def _ops(text: str, edits: Sequence[Edit]) -> Iterator[tuple[Op, str, int | None]]:
+    """The whole document as diff pieces: untouched text is equal; each edit is diffed word by word."""
+    cursor = 0
+    for n, edit in enumerate(_checked(text, edits)):
+        if cursor < edit.start:
+            yield "equal", text[cursor:edit.start], None
+        for op, piece in word_diff(text[edit.start:edit.end], edit.new_text):
+            yield op, piece, n
+        cursor = edit.end
+    if cursor < len(text):
+        yield "equal", text[cursor:], None
+
+
+class _Revisions:
+    """Makes w:ins / w:del elements with unique ids, one author and one date."""
+
+    def __init__(self, author: str, date: str):
+        self.author, self.date, self.next_id = author, date, 100
+
+    def mark(self, tag: str):
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        element = OxmlElement(tag)
+        element.set(qn("w:id"), str(self.next_id))
+        element.set(qn("w:author"), self.author)
+        element.set(qn("w:date"), self.date)
+        self.next_id += 1
+        return element
+
+
+def _run(text: str, deleted: bool):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = OxmlElement("w:r")
+    body = OxmlElement("w:delText" if deleted else "w:t")
+    body.set(f"{{{XML_NS}}}space", "preserve")
+    body.text = NOT_XML_RE.sub(" ", text)
+    run.append(body)
+    return run
+
+
+def _paragraph_maker(document):
+    """Makes empty body paragraphs at the end (python-docx's add_paragraph is quadratic in long documents)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    body = document.element.body
+    tail = body.find(qn("w:sectPr"))
+
+    def make():
+        element = OxmlElement("w:p")
+        if tail is None:
+            body.append(element)
+        else:
+            tail.addprevious(element)
+        return Paragraph(element, document._body)
+
+    return make
+
+
+def _mark_paragraph(paragraph, revision) -> None:
+    """Track the paragraph's own mark as inserted or deleted (how Word records split/joined paragraphs)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    ppr = paragraph._p.get_or_add_pPr()
+    rpr = ppr.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        ppr.append(rpr)
+    rpr.append(revision)
+
+
+def tracked_changes_docx(text: str, edits: Sequence[Edit], title: str, author: str = "TwinGuard",
+                         date: _dt.datetime | None = None) -> bytes:
+    """A DOCX of `text` (one paragraph per line) under heading `title`, with `edits` as tracked changes.
+
+    Each edit is diffed word by word against the text it replaces, so only the changed words are marked.
+    Edits with a `comment` get a Word comment anchored on their changes.
+    """
+    from docx import Document
+
+    stamp = (date or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    revisions = _Revisions(author, stamp)
+    document = Document()
+    document.core_properties.title = title
+    document.core_properties.author = author
+    document.add_heading(title, level=0)
+    new_paragraph = _paragraph_maker(document)
+    paragraph = new_paragraph()
+    anchors: dict[int, list] = {}
+    for op, piece, edit_no in _ops(text, edits):
+        for i, part in enumerate(piece.split("\n")):
+            if i:
+                if op != "equal":
+                    mark = revisions.mark("w:ins" if op == "insert" else "w:del")
+                    _mark_paragraph(paragraph, mark)
+                paragraph = new_paragraph()
+            if not part:
+                continue
+            if op == "equal":
+                paragraph._p.append(_run(part, deleted=False))
+                continue
+            wrapper = revisions.mark("w:ins" if op == "insert" else "w:del")
+            wrapper.append(_run(part, deleted=op == "delete"))
+            paragraph._p.append(wrapper)
+            if edit_no is not None:
+                anchors.setdefault(edit_no, []).append((paragraph, wrapper))
+    ordered = _checked(text, edits)
+    for edit_no, placed in anchors.items():
+        if ordered[edit_no].comment.strip():
+            _comment(document, placed, ordered[edit_no].comment.strip(), author)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _comment(document, placed: list, text: str, author: str) -> None:
+    """Anchor a comment from the first to the last revision element of one edit."""
+    first_paragraph, first = placed[0]
+    _, last = placed[-1]
+    temp = first_paragraph.add_run("")
+    document.add_comment(temp, text=text, author=author, initials="".join(w[0] for w in author.split())[:3])
+    start = temp._r.getprevious()
+    end = temp._r.getnext()
+    reference = end.getnext()
+    first.addprevious(start)
+    last.addnext(end)
+    end.addnext(reference)
+    temp._r.getparent().remove(temp._r)

@@ -1,0 +1,102 @@
+"""End to end in a real headless Chromium against the app served on loopback.
+
+Screenshots of each page at phone and desktop widths go to test-output/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURE_CORPUS
+
+CHROMIUM = "/usr/bin/chromium"
+REPO = Path(__file__).resolve().parent.parent
+SHOTS = REPO / "test-output" / "screenshots"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("TWINGUARD_REQUIRE_BROWSER"):
+        raise RuntimeError("Chromium is required for the browser tests (apt-get install chromium)")
+    pytest.skip("Chromium not installed (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser")
+    corpus = root / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, corpus)
+    port = free_port()
+    env = dict(os.environ, TWINGUARD_HOME=str(root / "home"), TWINGUARD_CORPUS=str(corpus),
+               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    log = open(root / "streamlit.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--server.headless", "true"], cwd=REPO, env=env, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            assert proc.poll() is None, (root / "streamlit.log").read_text()
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width,height,label", [(390, 844, "phone"), (1280, 900, "desktop")])
+def test_ask_a_question_and_see_a_cited_answer(server, browser, width, height, label):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(server, wait_until="domcontentloaded")
+    box = page.get_by_placeholder("Ask a question", exact=False)
+    box.wait_for(timeout=180_000)
+    shoot(page, f"ask-empty-{label}")
+    box.fill("Can my agency make a digital twin of me without asking?")
+    box.press("Enter")
+    reply = page.locator("[data-testid='stChatMessage']").filter(has_text="[1]").last
+    reply.wait_for(timeout=120_000)
+    assert "not legal advice" in reply.inner_text()
+    citation = page.locator("[data-testid='stExpander'] summary").filter(has_text="[1] ")
+    citation.first.click()
+    page.locator("mark").first.wait_for(timeout=30_000)
+    shoot(page, f"ask-answer-{label}")
+    for path, title in (("sources", "Sources"), ("about", "About TwinGuard")):
+        page.goto(f"{server}/{path}", wait_until="domcontentloaded")
+        page.get_by_role("heading", name=title).wait_for(timeout=60_000)
+        shoot(page, f"{path}-{label}")
+    page.close()

@@ -1,0 +1,24 @@
+from assistant.render import escape_markdown, highlight
+from assistant.types import Citation
+
+
+def citation(passage, quote):
+    start = passage.index(quote)
+    return Citation(1, "d", "T", "s", None, "", quote, 100 + start, 100 + start + len(quote),
+                    passage=passage, passage_start=100)
+
+
+def test_quote_is_marked_and_passage_is_inert():
+    html = highlight(citation("## Heading\nSee [x](http://evil) <script>alert(1)</script> and the quote.", "the quote"))
+    assert "<mark>the quote</mark>" in html
+    assert "<script>" not in html and "](" not in html and "<strong>Heading</strong>" in html
+
+
+def test_mismatched_offsets_show_plain_passage():
+    c = citation("some passage text", "passage")
+    broken = Citation(**{**c.__dict__, "start": c.start + 1, "end": c.end + 1})
+    assert "<mark>" not in highlight(broken)
+
+
+def test_escape_markdown():
+    assert escape_markdown("![x](http://a) <b>") == "\\!\\[x\\]\\(http://a\\) \\<b\\>"
