@@ -43,12 +43,14 @@ def twinguard() -> TwinGuard:
 
 
 def show_citations(citations) -> None:
+    tg = get_twinguard(Settings.from_env())
+    titles = {d: m.get("short_title") or m.get("title", d) for d, m in tg.retriever.docs.items()}
     for citation in citations:
         with st.expander(citation_label(citation)):
             facts = citation_facts(citation)
             if facts:
                 st.caption(facts)
-            st.markdown(highlight(citation), unsafe_allow_html=True)
+            st.markdown(highlight(citation, titles), unsafe_allow_html=True)
             if citation.url:
                 st.markdown(f"[Official source]({citation.url})")
 

@@ -133,7 +133,10 @@ def compose(question: str, hits: Sequence[Hit], settings: Settings, *,
         (float(h.meta.get("dense", 0.0)) for h in hits), default=0.0)
     if not hits or best < settings.min_relevance:
         return decline(question, hits)
-    picks = pick_sentences(question, hits, settings.max_points + 1)
+    # Supporting points must be about as relevant as the best passage, not merely retrieved.
+    floor = 0.6 * hits[0].score
+    relevant = [h for h in hits if h.score >= floor and float(h.meta.get("dense", 1.0)) >= settings.min_relevance]
+    picks = pick_sentences(question, relevant or hits[:1], settings.max_points + 1)
     if not picks:
         return decline(question, hits)
     jurisdictions = {h.meta.get("jurisdiction", "") for h, _ in picks} - {"", "INTL"}
@@ -181,6 +184,22 @@ def compose(question: str, hits: Sequence[Hit], settings: Settings, *,
                   mode="extractive", hits=tuple(hits))
 
 
+CORRECTION_RE = re.compile(r"^(?:However|But|That is (?:misleading|wrong|not)|This is (?:misleading|wrong|not)|"
+                           r"That figure|Not so|In fact)\b")
+
+
+def with_correction(hit: Hit, candidates: Sequence[Sentence], i: int) -> Sentence:
+    """A sentence, extended by the next one when that one corrects or qualifies it ("That is
+    misleading…", "However…"), so a quote never reports a claim without its correction."""
+    chosen = candidates[i]
+    if i + 1 < len(candidates) and CORRECTION_RE.match(candidates[i + 1].text):
+        nxt = candidates[i + 1]
+        offset = hit.chunk.start
+        text = hit.chunk.text[chosen.start - offset:nxt.end - offset]
+        return Sentence(text, chosen.start, nxt.end)
+    return chosen
+
+
 def pick_sentences(question: str, hits: Sequence[Hit], limit: int) -> list[tuple[Hit, Sentence]]:
     """The best sentence of each passage, at most one per section and two per document."""
     terms = set(tokenize(question))
@@ -196,7 +215,8 @@ def pick_sentences(question: str, hits: Sequence[Hit], limit: int) -> list[tuple
             continue
         sections.add(key)
         per_doc[hit.chunk.doc_id] = per_doc.get(hit.chunk.doc_id, 0) + 1
-        picks.append((hit, max(candidates, key=lambda s: score_sentence(s, terms, hit.score))))
+        best = max(range(len(candidates)), key=lambda i: score_sentence(candidates[i], terms, hit.score))
+        picks.append((hit, with_correction(hit, candidates, best)))
         if len(picks) >= limit:
             break
     return picks

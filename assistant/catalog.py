@@ -76,10 +76,11 @@ class Catalog:
         return {r[0]: DocRecord(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6]) for r in rows}
 
     def put_document(self, doc_id: str, path: str, sha256: str, meta: dict, chunks: list[Chunk],
-                     n_chars: int) -> None:
-        """Replace a document and its chunks in one transaction (the commit point of indexing)."""
+                     n_chars: int, replaces: str | None = None) -> None:
+        """Replace a document and its chunks in one transaction (the commit point of indexing);
+        `replaces` is the document's previous id when its id changed (removed in the same transaction)."""
         with self._db:
-            self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            self._db.execute("DELETE FROM documents WHERE doc_id IN (?, ?)", (doc_id, replaces or doc_id))
             self._db.execute(
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (doc_id, path, sha256, json.dumps(meta, ensure_ascii=False), len(chunks), n_chars, time.time()))
@@ -136,3 +137,11 @@ class Catalog:
     def set_state(self, key: str, value: str) -> None:
         with self._db:
             self._db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (key, value))
+
+    def delete_state(self, key: str) -> None:
+        with self._db:
+            self._db.execute("DELETE FROM state WHERE key = ?", (key,))
+
+    def state_keys(self, prefix: str) -> list[str]:
+        rows = self._db.execute("SELECT key FROM state WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
+        return [r[0] for r in rows]

@@ -51,13 +51,17 @@ def _table(report: dict) -> Table:
     return table
 
 
+def _f(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
 def _print_findings(console: Console, report: dict) -> None:
     if "sweep" in report:
         console.print(f"\nRefusal threshold sweep ({report['failures']['variant']}; now "
                       f"{report['settings']['min_relevance']}, best {report['best_threshold']}):")
         for row in report["sweep"]:
-            console.print(f"  {row['threshold']:.2f}: accuracy {row['refusal_accuracy']:.3f}, in-scope answered "
-                          f"{row['answered_in_scope']:.3f}, out-of-scope declined {row['declined_out_of_scope']:.3f}")
+            console.print(f"  {row['threshold']:.2f}: accuracy {_f(row['refusal_accuracy'])}, in-scope answered "
+                          f"{_f(row['answered_in_scope'])}, out-of-scope declined {_f(row['declined_out_of_scope'])}")
         fails = report["failures"]
         for name in ("retrieval_miss", "refused_in_scope", "answered_out_of_scope", "uncited_sources"):
             if fails[name]:

@@ -96,7 +96,8 @@ class Settings:
             values["staff_passphrase"] = env["TWINGUARD_STAFF_PASSPHRASE"]
         if env.get("TWINGUARD_COLLECTION"):
             values["collection"] = env["TWINGUARD_COLLECTION"]
-        for name in ("k", "k_dense", "k_keyword", "chunk_size", "max_question_chars", "max_file_bytes"):
+        for name in ("k", "k_dense", "k_keyword", "chunk_size", "chunk_overlap", "min_chunk", "max_question_chars",
+                     "max_file_bytes"):
             key = ENV_PREFIX + name.upper()
             if env.get(key):
                 values[name] = int(env[key])

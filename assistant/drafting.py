@@ -403,6 +403,7 @@ def rider_docx(rider: Rider) -> bytes:
 # Doe", "for Jane Doe"), the client ("brand Acme", "client Acme", "with Acme"), approval ("no approval"),
 # deletion ("delete within 14 days"), unions (SAG-AFTRA, Equity) and minors ("minor", "16-year-old").
 
+MAX_REQUEST_CHARS = 1000
 NUMBER_WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "nine": 9,
                 "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty-six": 36}
 TERM_RE = re.compile(r"\b(\d{1,3}|one|two|three|four|five|six|nine|twelve|eighteen|twenty-four|thirty-six|an?)"
@@ -412,7 +413,7 @@ CURRENCIES = {"eur": "EUR", "€": "EUR", "euro": "EUR", "euros": "EUR", "usd": 
 _CUR = r"EUR|USD|GBP|DKK|CHF|€|\$|£"
 _AMT = r"\d{1,3}(?:[,.\s]\d{3})+(?!\d)|\d+(?:\.\d+)?"
 MONEY_RE = re.compile(rf"(?:(?P<c1>{_CUR})\s*(?P<a1>{_AMT})\s*(?P<k1>k|thousand)?"
-                      rf"|(?P<a2>{_AMT})\s*(?P<k2>k|thousand)?\s*(?P<c2>{_CUR}|euros?|dollars|pounds)(?![a-z]))"
+                      rf"|(?<![\d.,])(?P<a2>{_AMT})\s*(?P<k2>k|thousand)?\s*(?P<c2>{_CUR}|euros?|dollars|pounds)(?![a-z]))"
                       r"(?P<basis>\s*(?:/|per|a|an|each|for each|every)?\s*"
                       r"(?:uses?|posts?|images?|items?|photos?|videos?|assets?|publications?|month|year|week|"
                       r"quarter|annum|monthly|annually|yearly|weekly|quarterly))?", re.I)
@@ -446,6 +447,9 @@ def _amount(text: str, thousands: str | None) -> float:
 def parse_request(text: str) -> RiderParams:
     """Read a short plain-language request into RiderParams; raise DraftError when nothing is recognised."""
     text = " ".join((text or "").split())
+    if len(text) > MAX_REQUEST_CHARS:
+        raise DraftError(f"The request is {len(text):,} characters long; the limit is {MAX_REQUEST_CHARS:,}. "
+                         "Describe the deal in a sentence or two, or use the options.")
     if not text:
         raise DraftError("The request is empty. Example: \"12-month e-commerce licence, EUR 500 per use, EU\".")
     got: dict = {}

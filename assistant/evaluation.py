@@ -36,7 +36,7 @@ ASK = "ask"
 ALL_VARIANTS = (*VARIANTS, ASK)
 NO_ANSWERS = {"keyword"}           # hits without dense similarity: the refusal gate would always decline
 DEFAULT_KS = (1, 3, 6, 10)
-SWEEP = (0.25, 0.30, 0.35, 0.40, 0.45, 0.50)
+SWEEP = tuple(round(0.25 + 0.025 * i, 3) for i in range(11))   # 0.25 .. 0.50
 
 
 class GoldError(ValueError):

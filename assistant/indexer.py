@@ -29,6 +29,7 @@ from .types import Chunk, Document
 Progress = Callable[[int, int, str], None]
 FILTER_FIELDS = ("kind", "jurisdiction", "status")
 LIBRARY_PREFIX = "library/"
+PENDING = "pending:"   # catalog state key prefix: a document whose vectors may be written but not committed
 
 
 @dataclass
@@ -95,6 +96,7 @@ class Indexer:
             if rebuild:
                 self.store.reset()
                 self.catalog.clear()
+            self._finish_pending()
             roots = [(corpus, "")]
             if self.settings.library_dir.is_dir():
                 roots.append((self.settings.library_dir, LIBRARY_PREFIX))
@@ -148,6 +150,8 @@ class Indexer:
                 continue
             seen_ids[doc.id] = rel
             todo.append((doc, previous.doc_id if previous else None))
+        if todo or any(rec.path not in seen_paths for rec in known.values()):
+            self._invalidate_keyword_index()
         # Files that disappeared are removed; a file that changed but no longer loads keeps its old version.
         for rec in known.values():
             if rec.path not in seen_paths:
@@ -184,18 +188,35 @@ class Indexer:
         for doc, old_id, chunks in group:
             doc_vectors = vectors[offset:offset + len(chunks)]
             offset += len(chunks)
+            replaces = old_id if old_id and old_id != doc.id else None
+            for pending in (doc.id, replaces):
+                if pending:
+                    self.catalog.set_state(PENDING + pending, "1")
             self.store.add(chunks, doc_vectors, [chunk_meta(doc, c) for c in chunks])
-            meta = dict(doc.meta)
-            self.catalog.put_document(doc.id, doc.path, doc.sha256, meta, chunks, len(doc.text))
-            if old_id and old_id != doc.id:
-                self.store.delete_doc(old_id)
-                self.catalog.delete_document(old_id)
+            self.catalog.put_document(doc.id, doc.path, doc.sha256, dict(doc.meta), chunks, len(doc.text),
+                                      replaces=replaces)
+            if replaces:
+                self.store.delete_doc(replaces)
+                self.catalog.delete_state(PENDING + replaces)
             self._drop_stale_vectors(doc.id, {c.id for c in chunks})
+            self.catalog.delete_state(PENDING + doc.id)
             (report.updated if doc.id in known or old_id else report.added).append(doc.id)
             done += 1
             if progress:
                 progress(done, total, doc.path)
         return done
+
+    def _finish_pending(self) -> None:
+        """A killed run may have stored vectors it never committed: keep only what the catalog lists."""
+        for key in self.catalog.state_keys(PENDING):
+            doc_id = key[len(PENDING):]
+            self._drop_stale_vectors(doc_id, {c.id for c in self.catalog.doc_chunks(doc_id)})
+            self.catalog.delete_state(key)
+
+    def _invalidate_keyword_index(self) -> None:
+        """Before the catalog changes, drop the saved keyword index: if this run dies before rebuilding it,
+        readers rebuild it from the catalog instead of trusting stale chunk ids, and the next run rebuilds it."""
+        (self.settings.keyword_dir / "ids.json").unlink(missing_ok=True)
 
     def _drop_stale_vectors(self, doc_id: str, keep: set[str]) -> None:
         stale = [i for i in self.store.ids_for_doc(doc_id) if i not in keep]

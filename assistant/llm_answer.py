@@ -19,9 +19,9 @@ from typing import Iterator, Mapping, Sequence
 from .answer import DISCLAIMER
 from .config import Settings
 from .generation import GenerationError, Generator
-from .prompting import build_messages
+from .prompting import build_messages, build_rephrase_messages
 from .types import Answer, Hit
-from .verify import THRESHOLD, Verification, Verifier, split_reply
+from .verify import THRESHOLD, SupportScorer, Verification, VerifiedCitation, Verifier, split_reply
 
 UNVERIFIED = ("The language model's answer could not be verified against the sources, so this is the "
               "extractive answer.")
@@ -61,8 +61,9 @@ def _usable(fallback: Answer, hits: Sequence[Hit]) -> bool:
 
 def answer_with_llm(question: str, hits: Sequence[Hit], settings: Settings, generator: Generator, embedder,
                     fallback: Answer, *, titles: Mapping[str, str] | None = None,
-                    threshold: float = THRESHOLD) -> Answer:
-    """The verified LLM answer (mode "llm"), or `fallback` with a notice when that is not possible."""
+                    threshold: float = THRESHOLD, scorer: SupportScorer | None = None) -> Answer:
+    """The verified LLM answer (mode "llm"), or `fallback` with a notice when that is not possible.
+    Pass one long-lived `scorer` to reuse passage vectors across questions."""
     del settings  # limits and timeouts live in the generator; kept for a uniform signature
     if not _usable(fallback, hits):
         return fallback
@@ -70,12 +71,12 @@ def answer_with_llm(question: str, hits: Sequence[Hit], settings: Settings, gene
         reply = generator.complete(build_messages(question, hits, titles))
     except GenerationError as exc:
         return fall_back(fallback, failure_note(exc))
-    return finish(question, hits, fallback, Verifier(hits, embedder, threshold).verify(reply))
+    return finish(question, hits, fallback, Verifier(hits, embedder, threshold, scorer).verify(reply))
 
 
 def stream_answer(question: str, hits: Sequence[Hit], settings: Settings, generator: Generator, embedder,
                   fallback: Answer, *, titles: Mapping[str, str] | None = None,
-                  threshold: float = THRESHOLD) -> Iterator[str | Answer]:
+                  threshold: float = THRESHOLD, scorer: SupportScorer | None = None) -> Iterator[str | Answer]:
     """Yield verified text pieces (str) while the model writes, then the final Answer.
 
     A piece is a whole sentence that passed verification, with its renumbered markers and the space or
@@ -86,7 +87,7 @@ def stream_answer(question: str, hits: Sequence[Hit], settings: Settings, genera
     if not _usable(fallback, hits):
         yield fallback
         return
-    verifier = Verifier(hits, embedder, threshold)
+    verifier = Verifier(hits, embedder, threshold, scorer)
     buffer, done, shown = "", 0, []
     try:
         for token in generator.stream(build_messages(question, hits, titles)):
@@ -107,3 +108,20 @@ def stream_answer(question: str, hits: Sequence[Hit], settings: Settings, genera
             shown.append(out)
             yield out
     yield finish(question, hits, fallback, verifier.result("".join(shown)))
+
+
+def rephrase_with_llm(text: str, hits: Sequence[Hit], generator: Generator, embedder, *,
+                      titles: Mapping[str, str] | None = None, threshold: float = THRESHOLD,
+                      scorer: SupportScorer | None = None) -> tuple[str, tuple[VerifiedCitation, ...]] | None:
+    """A plain-language rewording of a review finding or rider note, under the same verification.
+
+    Returns (text with [n] markers, citations) or None when the model fails or nothing it wrote is
+    supported by `hits`; the caller then keeps its own wording."""
+    if not hits or not text.strip():
+        return None
+    try:
+        reply = generator.complete(build_rephrase_messages(text, hits, titles))
+    except GenerationError:
+        return None
+    result = Verifier(hits, embedder, threshold, scorer).verify(reply)
+    return (result.text, result.citations) if result.citations else None

@@ -102,7 +102,7 @@ def load_text(data: bytes, name: str) -> tuple[str, dict, list[str], int]:
 def load_pdf(data: bytes, name: str, max_pages: int = 2000) -> tuple[str, list[Page], list[str]]:
     """Text per page with page offsets. Raises LoadError for corrupt, encrypted or scanned PDFs."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError  # base of PdfReadError, LimitReachedError (page tree too deep), ...
 
     warnings: list[str] = []
     if not data.lstrip()[:5].startswith(b"%PDF"):
@@ -119,7 +119,7 @@ def load_pdf(data: bytes, name: str, max_pages: int = 2000) -> tuple[str, list[P
         n_pages = len(reader.pages)
     except LoadError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
             OSError, AssertionError, ZeroDivisionError) as exc:
         raise LoadError(name, f"corrupt or truncated PDF ({exc.__class__.__name__})") from exc
     if n_pages == 0:

@@ -60,6 +60,10 @@ class Check:
     context_patterns: tuple[re.Pattern, ...] = ()
     provided_by: tuple[re.Pattern, ...] = ()     # document-level: a clause that provides the protection
     missing_why: str = ""                          # document-level: why its absence matters
+    keywords: tuple[str, ...] = ()                 # fast pre-check: no keyword, no pattern can fire
+
+    def may_fire(self, low_text: str) -> bool:
+        return not self.keywords or any(k in low_text for k in self.keywords)
 
     @property
     def document_level(self) -> bool:
@@ -89,7 +93,9 @@ class StatuteTest:
 class Playbook:
     checks: tuple[Check, ...]
     replica: tuple[re.Pattern, ...]
+    likeness: tuple[re.Pattern, ...]
     talent: tuple[re.Pattern, ...]
+    keywords: tuple[str, ...]
     negation_before: tuple[re.Pattern, ...]
     negation_after: tuple[re.Pattern, ...]
     breaks: re.Pattern
@@ -99,6 +105,13 @@ class Playbook:
     specific_description: tuple[re.Pattern, ...]
     representation: tuple[re.Pattern, ...]
     _vectors: dict = field(default_factory=dict, repr=False)
+
+    def may_concern_replica(self, text: str) -> bool:
+        """False when `text` contains none of the context keywords, so no context pattern can match."""
+        if not self.keywords:
+            return True
+        low = text.lower()
+        return "AI" in text or any(k in low for k in self.keywords)
 
     def check(self, check_id: str) -> Check:
         for check in self.checks:
@@ -170,6 +183,7 @@ def _build(data: dict) -> Playbook:
             numeric_above=(triggers.get("numeric") or {}).get("above"),
             context_patterns=_compile(triggers.get("context_patterns")),
             provided_by=_compile((raw.get("document_level") or {}).get("provided_by")),
+            keywords=tuple(str(k).lower() for k in raw.get("keywords") or ()),
             missing_why=" ".join(str((raw.get("document_level") or {}).get("missing_why", "")).split()),
         )
         if check.severity not in SEVERITIES:
@@ -184,7 +198,8 @@ def _build(data: dict) -> Playbook:
         checks.append(check)
     context, negation, statutes = data["context"], data["negation"], data["statutes"]
     return Playbook(
-        checks=tuple(checks), replica=_compile(context["replica"]), talent=_compile(context["talent"]),
+        checks=tuple(checks), replica=_compile(context["replica"]), likeness=_compile(context.get("likeness")),
+        talent=_compile(context["talent"]), keywords=tuple(str(k).lower() for k in context.get("keywords") or ()),
         negation_before=_compile(negation["before"]), negation_after=_compile(negation["after"]),
         breaks=re.compile("|".join(f"(?:{b})" for b in negation["breaks"]), FLAGS),
         governing_law=tuple((re.compile(rf"\b(?:{k})\b", re.I), v) for k, v in data["governing_law"].items()),

@@ -24,7 +24,6 @@ from typing import Iterator, Literal, Sequence
 
 Op = Literal["equal", "delete", "insert"]
 TOKEN_RE = re.compile(r"\n|[^\S\n]+|\w+(?:['’\-]\w+)*|[^\w\s]")
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 NOT_XML_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")   # no XML 1.0 form; a space in Word
 
@@ -50,37 +49,62 @@ def _trivial(text: str) -> bool:
     return "\n" not in text and len(words) <= 1 and len(text) <= 5
 
 
-def word_diff(old: str, new: str) -> list[tuple[Op, str]]:
-    """Word-level difference of two texts as (op, text) pieces; deletions come before insertions."""
+def _push(groups: list[list[str]], group: list[str]) -> None:
+    """Append a group, joining neighbours of the same kind and swallowing a trivial equal stretch
+    between two changes."""
+    if not group[1] and (group[0] == "equal" or not group[2]):
+        return
+    if groups and groups[-1][0] == group[0]:
+        last = groups.pop()
+        group = [group[0], last[1] + group[1]] + ([last[2] + group[2]] if group[0] == "change" else [])
+    if (group[0] == "change" and len(groups) >= 2 and groups[-1][0] == "equal" and groups[-2][0] == "change"
+            and _trivial(groups[-1][1])):
+        here, before = groups.pop(), groups.pop()
+        group = ["change", before[1] + here[1] + group[1], before[2] + here[1] + group[2]]
+    groups.append(group)
+
+
+def _token_groups(old: str, new: str) -> list[list[str]]:
+    """Token-level groups of one changed block; common ends are trimmed before matching."""
     a, b = tokens(old), tokens(new)
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    mid_a, mid_b = a[head:len(a) - tail], b[head:len(b) - tail]
+    out = [["equal", "".join(a[:head])]]
+    matcher = difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=len(mid_a) + len(mid_b) > 4000)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        out.append(["equal", "".join(mid_a[i1:i2])] if tag == "equal"
+                   else ["change", "".join(mid_a[i1:i2]), "".join(mid_b[j1:j2])])
+    return out + [["equal", "".join(a[len(a) - tail:])]]
+
+
+def word_diff(old: str, new: str) -> list[tuple[Op, str]]:
+    """Word-level difference of two texts as (op, text) pieces; deletions come before insertions.
+
+    Lines are matched first, then words inside each changed block of lines, so long documents with
+    a few changes stay fast."""
+    a_lines, b_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
     groups: list[list[str]] = []          # ["equal", text] or ["change", deleted, inserted]
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, a_lines, b_lines, autojunk=len(a_lines) + len(b_lines) > 400)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            groups.append(["equal", "".join(a[i1:i2])])
-        elif groups and groups[-1][0] == "change":
-            groups[-1][1] += "".join(a[i1:i2])
-            groups[-1][2] += "".join(b[j1:j2])
-        else:
-            groups.append(["change", "".join(a[i1:i2]), "".join(b[j1:j2])])
-    merged = True
-    while merged:
-        merged = False
-        for i in range(1, len(groups) - 1):
-            before, here, after = groups[i - 1], groups[i], groups[i + 1]
-            if here[0] == "equal" and before[0] == after[0] == "change" and _trivial(here[1]):
-                groups[i - 1:i + 2] = [["change", before[1] + here[1] + after[1], before[2] + here[1] + after[2]]]
-                merged = True
-                break
+            _push(groups, ["equal", "".join(a_lines[i1:i2])])
+            continue
+        pairs = ([(a_lines[i], b_lines[j1 + i - i1]) for i in range(i1, i2)] if i2 - i1 == j2 - j1
+                 else [("".join(a_lines[i1:i2]), "".join(b_lines[j1:j2]))])
+        for old_block, new_block in pairs:
+            for group in _token_groups(old_block, new_block):
+                _push(groups, group)
     out: list[tuple[Op, str]] = []
     for group in groups:
         if group[0] == "equal":
             out.append(("equal", group[1]))
         else:
-            if group[1]:
-                out.append(("delete", group[1]))
-            if group[2]:
-                out.append(("insert", group[2]))
+            out += [(op, text) for op, text in (("delete", group[1]), ("insert", group[2])) if text]
     return out
 
 

@@ -6,6 +6,7 @@ import html
 import re
 
 from .answer import JURISDICTION_NAMES
+from .schema import REF_RE
 from .types import Citation
 
 STATUS_LABELS = {"in-force": "in force", "adopted-not-yet-applicable": "adopted, not yet applicable",
@@ -33,12 +34,17 @@ def escape_markdown(text: str) -> str:
 INERT = {ch: f"&#{ord(ch)};" for ch in "&<>\"'\\`*_{}[]()#+!|~-"}
 
 
+def _ref(match: re.Match, titles: dict[str, str]) -> str:
+    title = titles.get(match.group(1), match.group(1))
+    return f"({title}, {match.group(2)})" if match.group(2) else f"({title})"
+
+
 def _inert(text: str) -> str:
     """Escape HTML and Markdown syntax in one pass, so a passage shows literally."""
     return "".join(INERT.get(ch, ch) for ch in text)
 
 
-def highlight(citation: Citation) -> str:
+def highlight(citation: Citation, titles: dict[str, str] | None = None) -> str:
     """The cited passage as inert HTML with the quoted sentence marked; heading lines shown in bold."""
     passage = citation.passage or citation.quote
     a = max(0, citation.start - citation.passage_start)
@@ -48,6 +54,7 @@ def highlight(citation: Citation) -> str:
     parts = [(passage[:a], False), (passage[a:b], True), (passage[b:], False)] if b > a else [(passage, False)]
     out = []
     for text, marked in parts:
+        text = REF_RE.sub(lambda m: _ref(m, titles or {}), text)
         lines = []
         for line in text.split("\n"):
             heading = re.match(r"^(#{1,6})\s+(.*)$", line)

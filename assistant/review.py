@@ -30,6 +30,7 @@ GOVERNING_RE = re.compile(r"\b(?:governed by|constru\w+ (?:in accordance with|un
 SENTENCE_RE = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[A-Z(\"“])|\n\s*\n")
 GRANT_RE = re.compile(r"\b(?:[Gg]rants?|[Ll]icen[cs]es?|may use|right to use|create|exploit|[Cc]onsents?)\b")
 MAX_CITATIONS = 3
+WINDOW = 600        # how far back a negation or a sentence start is looked for
 SEMANTIC_MARGIN = 0.05
 
 
@@ -100,8 +101,8 @@ def any_match(patterns, text: str) -> bool:
 
 def negated(playbook: Playbook, text: str, start: int, end: int) -> bool:
     """Is the phrase text[start:end] negated ("shall not sublicense", "sublicensing is not permitted")?"""
-    seg_start = 0
-    for brk in playbook.breaks.finditer(text, 0, start):
+    seg_start = max(0, start - WINDOW)
+    for brk in playbook.breaks.finditer(text, seg_start, start):
         seg_start = brk.end()
     prefix = text[seg_start:start]
     if any(p.search(prefix) for p in playbook.negation_before):
@@ -110,11 +111,11 @@ def negated(playbook: Playbook, text: str, start: int, end: int) -> bool:
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
-    s = 0
-    for m in SENTENCE_RE.finditer(text, 0, start):
+    s = max(0, start - WINDOW)
+    for m in SENTENCE_RE.finditer(text, s, start):
         s = m.end()
-    e = SENTENCE_RE.search(text, end)
-    return text[s:e.start() if e else len(text)]
+    e = SENTENCE_RE.search(text, end, end + WINDOW)
+    return text[s:e.start() if e else min(len(text), end + WINDOW)]
 
 
 def positive(playbook: Playbook, patterns, text: str) -> re.Match | None:
@@ -126,9 +127,12 @@ def positive(playbook: Playbook, patterns, text: str) -> re.Match | None:
     return None
 
 
-def pattern_fires(playbook: Playbook, check: Check, text: str) -> str | None:
+def pattern_fires(playbook: Playbook, check: Check, text: str, local=None) -> str | None:
     """The triggering phrase when one of the check's patterns fires in `text` — not negated, within
-    its numeric limit, and not satisfied by a safe phrase in the same sentence — else None."""
+    its numeric limit, not satisfied by a safe phrase in the same sentence, and (when `local` is given,
+    for long clauses) in a sentence that itself concerns the replica — else None."""
+    if not check.may_fire(text.lower()):
+        return None
     if check.context_patterns and not any_match(check.context_patterns, text):
         return None
     for pattern in check.patterns:
@@ -136,6 +140,8 @@ def pattern_fires(playbook: Playbook, check: Check, text: str) -> str | None:
             if not check.passes_numeric(m) or negated(playbook, text, m.start(), m.end()):
                 continue
             sentence = sentence_around(text, m.start(), m.end())
+            if local is not None and not local(sentence):
+                continue
             if check.satisfied_by and positive(playbook, check.satisfied_by, sentence):
                 continue
             return m.group(0)
@@ -149,11 +155,21 @@ def context_text(clause: Clause) -> str:
     return clause.text
 
 
-def is_replica_clause(playbook: Playbook, clause: Clause, replica_terms: set[str]) -> bool:
+def is_replica_clause(playbook: Playbook, patterns, clause: Clause, replica_terms: set[str]) -> bool:
     if replica_terms.intersection(clause.terms):
         return True
-    headings = " ".join(clause.path[:-1])
-    return any_match(playbook.replica, context_text(clause)) or any_match(playbook.replica, headings)
+    text = context_text(clause) + "\n" + " ".join(clause.path[:-1])
+    return playbook.may_concern_replica(text) and any_match(patterns, text)
+
+
+def _term_re(terms: set[str]) -> re.Pattern | None:
+    if not terms:
+        return None
+    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+                      + r")(?![\w])")
+
+
+LOCAL_MIN = 400   # in clauses longer than this, a replica check needs the replica in the trigger's sentence
 
 
 def _allowed(check: Check, replica: bool, contract_replica: bool, talent: bool) -> bool:
@@ -161,21 +177,34 @@ def _allowed(check: Check, replica: bool, contract_replica: bool, talent: bool) 
             "talent": talent or contract_replica or replica, "any": True}[check.context]
 
 
-def detect(seg: Segmentation, playbook: Playbook, embedder=None) -> tuple[list[Hit_], set[int]]:
-    """Clause-level hits of every check, and the ordinals of replica clauses."""
-    replica_terms = expand_terms(seg.definitions, lambda t: any_match(playbook.replica, t))
-    replica = {c.ordinal for c in seg.clauses if is_replica_clause(playbook, c, replica_terms)}
+def detect(seg: Segmentation, playbook: Playbook, embedder=None) -> tuple[list[Hit_], set[int], set[int]]:
+    """Clause-level hits of every check; the ordinals of clauses that concern the model's likeness or
+    replica; and of those that concern a digital replica (scans, AI, avatars)."""
+    patterns = playbook.replica + playbook.likeness
+    digital_terms = expand_terms(seg.definitions, lambda t: any_match(playbook.replica, t))
+    replica_terms = expand_terms(seg.definitions, lambda t: any_match(patterns, t))
+    replica = {c.ordinal for c in seg.clauses if is_replica_clause(playbook, patterns, c, replica_terms)}
+    digital = {c.ordinal for c in seg.clauses if c.ordinal in replica
+               and is_replica_clause(playbook, playbook.replica, c, digital_terms)}
     contract_replica = bool(replica)
+    term_re = _term_re(replica_terms)
+
+    def local(sentence: str) -> bool:
+        return (playbook.may_concern_replica(sentence) and any_match(patterns, sentence)) or bool(
+            term_re and term_re.search(sentence))
     talent = any(any_match(playbook.talent, c.text) for c in seg.clauses[:400])
     hits: list[Hit_] = []
     pending: list[tuple[Clause, Check, str]] = []
     for clause in seg.clauses:
         text = context_text(clause)
         fired = set()
+        heading = " ".join(clause.path[:-1])
+        headed = playbook.may_concern_replica(heading) and any_match(patterns, heading)
         for check in playbook.checks:
             if not _allowed(check, clause.ordinal in replica, contract_replica, talent):
                 continue
-            phrase = pattern_fires(playbook, check, text)
+            needs_local = check.context == "replica" and len(text) > LOCAL_MIN and not headed
+            phrase = pattern_fires(playbook, check, text, local if needs_local else None)
             if phrase is not None:
                 hits.append(Hit_(check, clause, "pattern", phrase))
                 fired.add(check.id)
@@ -184,7 +213,7 @@ def detect(seg: Segmentation, playbook: Playbook, embedder=None) -> tuple[list[H
                 if not any(p.search(sentence) for p in playbook.negation_before[:3]):
                     pending.append((clause, sentence))
     hits.extend(_semantic(pending, playbook, embedder, talent))
-    return _dedupe(hits), replica
+    return _dedupe(hits), replica, digital
 
 
 def _sentences(text: str) -> list[str]:
@@ -230,7 +259,7 @@ def _dedupe(hits: list[Hit_]) -> list[Hit_]:
 
 def detect_checks(text: str, playbook: Playbook | None = None, embedder=None) -> set[str]:
     """The check ids that fire on a piece of text (clause-level only) — for the labelled benchmark."""
-    hits, _ = detect(segment(text), playbook or default_playbook(), embedder)
+    hits, _, _ = detect(segment(text), playbook or default_playbook(), embedder)
     return {h.check.id for h in hits}
 
 
@@ -336,7 +365,7 @@ def review(source: str | Document, tg, jurisdiction: str | None = None, *, playb
     playbook = playbook or default_playbook()
     doc = as_document(source)
     seg = segment(doc)
-    hits, replica = detect(seg, playbook, getattr(tg, "embedder", None))
+    hits, replica, digital = detect(seg, playbook, getattr(tg, "embedder", None))
     whole = len(seg.clauses) >= 3 if whole_contract is None else whole_contract
     found_from = "user" if jurisdiction else ""
     if not jurisdiction:
@@ -345,11 +374,11 @@ def review(source: str | Document, tg, jurisdiction: str | None = None, *, playb
     suggestions = _positions(str(tg.settings.corpus)) or _positions(str(_builtin()))
     findings = [make_finding(tg, doc, h.check, h.clause, jurisdiction, suggestions) for h in hits]
     flagged = {h.check.id for h in hits}
-    if whole and replica:
-        for check, anchor in missing_protections(seg, playbook, replica, flagged):
+    if whole and digital:
+        for check, anchor in missing_protections(seg, playbook, digital, flagged):
             findings.append(_missing(tg, doc, check, anchor, jurisdiction, suggestions))
-    if replica:
-        findings.extend(_statutes(tg, doc, seg, playbook, replica, hits, jurisdiction, suggestions))
+    if digital:
+        findings.extend(_statutes(tg, doc, seg, playbook, digital, hits, jurisdiction, suggestions))
     findings.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.start, f.check_id))
     return Review(tuple(findings), seg.clauses, jurisdiction, bool(replica), found_from, doc.text)
 

@@ -5,13 +5,13 @@ whose passage supports it; markers to passages that were not retrieved, and mark
 not support the sentence, are removed; sentences without a supporting citation are dropped. Kept markers
 are renumbered in order of use, so the citation list holds exactly the sources the text cites.
 
-Support of a sentence by a passage (0..1) combines the bundled MiniLM embedding cosine (best passage
-sentence, or the whole passage) with the share of the sentence's key terms found in the passage. Every
+Support of a sentence by a passage (0..1) is the mean of the bundled MiniLM embedding cosine (with the
+closest passage sentence) and the share of the sentence's key terms found in the passage. Every
 number in the sentence must appear in the passage (digits or number words; otherwise support is 0), and
 each proper name or acronym missing from the passage halves the score; a flipped negation costs 40 %;
 a claim that a bill is law, or one that repeats instruction-like text planted in a passage ("ignore
-previous instructions ..."), gets 0. THRESHOLD was chosen on
-tests/data/support_labelled.yaml (see benchmarks/verifier.py).
+previous instructions ..."), gets 0. THRESHOLD was chosen on tests/data/support_labelled.yaml: the
+lowest threshold with no false accept there (0.68), rounded up; see benchmarks/verifier.py.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from .answer import ABBREVIATIONS, JURISDICTION_NAMES, LIST_MARK_RE, SENTENCE_END_RE as PASSAGE_END_RE, Sentence, make_citation
+from .answer import ABBREVIATIONS, JURISDICTION_NAMES, LIST_MARK_RE, Sentence, make_citation
+from .answer import SENTENCE_END_RE as PASSAGE_END_RE
 from .keyword import tokenize
+from .schema import REF_RE
 from .types import Citation, Hit
 
 THRESHOLD = 0.70
@@ -140,7 +142,7 @@ def markers(text: str) -> tuple[int, ...]:
 
 
 def strip_markers(text: str) -> str:
-    text = MARKER_RE.sub("", text).replace("**", "").replace("__", "")
+    text = MARKER_RE.sub("", REF_RE.sub("", text)).replace("**", "").replace("__", "")
     return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split())).strip()
 
 
@@ -188,11 +190,13 @@ def passage_sentences(hit: Hit) -> list[Sentence]:
 
 
 class SupportScorer:
-    """Scores claims against passages; passage sentence vectors are computed once per passage."""
+    """Scores claims against passages; vectors are computed once per passage and claim, so one scorer
+    can serve many answers (the cache is cleared when it passes `max_cached` entries)."""
 
-    def __init__(self, embedder, threshold: float = THRESHOLD):
+    def __init__(self, embedder, threshold: float = THRESHOLD, max_cached: int = 4096):
         self.embedder = embedder
         self.threshold = threshold
+        self.max_cached = max_cached
         self._passages: dict[str, tuple[list[Sentence], np.ndarray, set[str], set[str]]] = {}
         self._claims: dict[str, np.ndarray] = {}
 
@@ -202,24 +206,36 @@ class SupportScorer:
         return np.asarray(vectors, dtype=np.float32)
 
     def _passage(self, hit: Hit):
-        key = hit.chunk.id
-        if key not in self._passages:
-            chunk = hit.chunk
-            found = passage_sentences(hit)
-            pool = " ".join((chunk.text, chunk.section, chunk.label, hit.meta.get("title", ""),
-                             hit.meta.get("short_title", ""),
-                             JURISDICTION_NAMES.get(hit.meta.get("jurisdiction", ""), "")))
-            pool += " " + " ".join(short for long, short in SHORT_FORMS.items() if long in pool.lower())
-            vectors = self._encode([s.text for s in found])
-            terms = set(tokenize(pool)) | set(tokenize(" ".join(numbers(pool))))
-            self._passages[key] = (found, vectors, terms, numbers(pool))
-        return self._passages[key]
+        if hit.chunk.id not in self._passages:
+            self.prepare((), [hit])
+        return self._passages[hit.chunk.id]
 
-    def prepare(self, claims: Iterable[str]) -> None:
-        """Embed many claims in one batch (optional; `score` embeds on demand)."""
+    def prepare(self, claims: Iterable[str], hits: Sequence[Hit] = ()) -> None:
+        """Embed claims and passage sentences not seen yet, in one batch (the model call is the cost)."""
+        if len(self._claims) + len(self._passages) > self.max_cached:
+            self._claims.clear()
+            self._passages.clear()
         todo = [c for c in dict.fromkeys(claims) if c not in self._claims]
-        if todo:
-            self._claims.update(zip(todo, self._encode(todo)))
+        fresh = list({h.chunk.id: h for h in hits if h.chunk.id not in self._passages}.values())
+        split = [passage_sentences(h) for h in fresh]
+        texts = todo + [s.text for found in split for s in found]
+        if not texts:
+            return
+        vectors = self._encode(texts)
+        self._claims.update(zip(todo, vectors[:len(todo)]))
+        at = len(todo)
+        for hit, found in zip(fresh, split):
+            self._passages[hit.chunk.id] = (found, vectors[at:at + len(found)], *self._pool(hit))
+            at += len(found)
+
+    @staticmethod
+    def _pool(hit: Hit) -> tuple[set[str], set[str]]:
+        """Terms and numbers of a passage with its section, titles and place name."""
+        chunk = hit.chunk
+        pool = " ".join((chunk.text, chunk.section, chunk.label, hit.meta.get("title", ""),
+                         hit.meta.get("short_title", ""), JURISDICTION_NAMES.get(hit.meta.get("jurisdiction", ""), "")))
+        pool += " " + " ".join(short for long, short in SHORT_FORMS.items() if long in pool.lower())
+        return set(tokenize(pool)) | set(tokenize(" ".join(numbers(pool)))), numbers(pool)
 
     def score(self, claim: str, hit: Hit) -> Support:
         self.prepare([claim])
@@ -252,9 +268,10 @@ class Verifier:
     """Checks sentences against the retrieved passages (numbered 1..len(hits)) and renders the kept ones
     with renumbered markers. Use `verify()` for a whole reply, or `add()` piece by piece when streaming."""
 
-    def __init__(self, hits: Sequence[Hit], embedder, threshold: float = THRESHOLD):
+    def __init__(self, hits: Sequence[Hit], embedder, threshold: float = THRESHOLD,
+                 scorer: SupportScorer | None = None):
         self.hits = list(hits)
-        self.scorer = SupportScorer(embedder, threshold)
+        self.scorer = scorer or SupportScorer(embedder, threshold)
         self.threshold = threshold
         self.checked: list[Checked] = []
         self._numbering: dict[int, int] = {}
@@ -268,6 +285,7 @@ class Verifier:
             return Checked(piece, claim, cited, (), {}, "no-citation")
         if not valid or sum(ch.isalpha() for ch in claim) < 3:
             return Checked(piece, claim, cited, (), {}, "bad-marker")
+        self.scorer.prepare([claim], [self.hits[n - 1] for n in valid])
         scores = {n: self.scorer.score(claim, self.hits[n - 1]) for n in valid}
         kept = tuple(n for n in valid if scores[n].score >= self.threshold)
         return Checked(piece, claim, cited, kept, scores, "supported" if kept else "unsupported")
@@ -307,7 +325,9 @@ class Verifier:
 
     def verify(self, reply: str) -> Verification:
         pieces = split_reply(reply)
-        self.scorer.prepare(strip_markers(p.text) for p in pieces if markers(p.text))
+        cited = {n for p in pieces for n in markers(p.text) if 1 <= n <= len(self.hits)}
+        self.scorer.prepare([strip_markers(p.text) for p in pieces if markers(p.text)],
+                            [self.hits[n - 1] for n in sorted(cited)])
         text = "".join(self.add(p) for p in pieces)
         return self.result(text)
 

@@ -73,6 +73,26 @@ def baseline(corpus: Path, queries, work: Path, embedder):
     return result
 
 
+class QueryCache:
+    """Wraps the embedder so each benchmark query is encoded once across all variants."""
+
+    def __init__(self, embedder):
+        self.inner = embedder
+        self.dim = embedder.dim
+        self.cache: dict[str, list[float]] = {}
+
+    def embed_query(self, text: str) -> list[float]:
+        if text not in self.cache:
+            self.cache[text] = self.inner.embed_query(text)
+        return self.cache[text]
+
+    def embed_documents(self, texts):
+        return self.inner.embed_documents(texts)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bench", type=Path, default=SHARED / "dev_retrieval.json")
@@ -82,13 +102,15 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/twinguard-bench"))
     parser.add_argument("--all-files", action="store_true")
     parser.add_argument("--no-baseline", action="store_true")
-    parser.add_argument("--variants", default="dense,keyword,rrf,hybrid,hybrid+doc")
+    parser.add_argument("--variants", default="dense+doc,keyword+doc,rrf+doc,hybrid,hybrid+doc")
     args = parser.parse_args()
 
     queries = load_benchmark(args.bench, args.limit, args.seed)
     corpus = link_corpus(queries, args.source, args.work / "corpus", args.all_files)
     n_files = sum(1 for _ in corpus.rglob("*.txt"))
-    print(f"{len(queries)} queries (fixed sample, seed {args.seed}) over {n_files} contracts", flush=True)
+    total = len(load_benchmark(args.bench))
+    sampled = f"fixed random sample (seed {args.seed}) of {total}" if len(queries) < total else f"all {total}"
+    print(f"{len(queries)} queries ({sampled} in {args.bench.name}) over {n_files} contracts", flush=True)
     tg = TwinGuard(Settings(home=args.work / "index", corpus=corpus, collection="bench"))
     report = tg.index(corpus)
     chunks = tg.catalog.count_chunks()
@@ -105,6 +127,8 @@ def main() -> None:
     noop = tg.index(corpus)
     print(f"no-op re-index: {time.perf_counter() - t0:.2f} s ({noop.unchanged} unchanged)", flush=True)
 
+    cached = QueryCache(tg.embedder)
+    tg.embedder = tg.retriever.embedder = cached
     results = {}
     for variant in args.variants.split(","):
         mode, _, doc = variant.partition("+")
@@ -114,7 +138,7 @@ def main() -> None:
         results[variant]["seconds_per_query"] = (time.perf_counter() - t0) / len(queries)
         print(f"{variant}: R@8 {results[variant]['recall'][8]:.3f} R@64 {results[variant]['recall'][64]:.3f}", flush=True)
     if not args.no_baseline:
-        results["baseline (LC 500, dense)"] = baseline(corpus, queries, args.work, tg.embedder)
+        results["baseline (LC 500, dense)"] = baseline(corpus, queries, args.work, cached)
     print()
     print(f"{'variant':<26}" + "".join(f"{'P@' + str(k):>8}" for k in DEFAULT_KS) + "".join(f"{'R@' + str(k):>8}" for k in DEFAULT_KS) + f"{'ms/q':>8}")
     for name, res in results.items():

@@ -5,7 +5,10 @@
 "Positive" = the verifier accepts the sentence as supported by the passage. Precision is the share of
 accepted sentences that are really supported (the number that matters: a false accept lets an
 unsupported claim reach the user); recall is the share of supported sentences accepted. The sweep shows
-the trade-off; the chosen threshold is assistant.verify.THRESHOLD unless --threshold is given.
+the trade-off. The rule for choosing: the lowest threshold with no false accept on the set, rounded up
+to the next 0.05 (a wrong accept lets an unsupported claim through; a wrong reject only drops a true
+sentence, and the extractive answer remains). The threshold in use is
+assistant.verify.THRESHOLD unless --threshold is given.
 """
 
 from __future__ import annotations
@@ -68,8 +71,15 @@ def main() -> None:
     for step in range(30, 81, 5):
         m = metrics(scores, labels, step / 100)
         print(f"{m['threshold']:>9.2f} {m['precision']:>9.3f} {m['recall']:>7.3f} {m['f1']:>6.3f} {m['fp']:>4} {m['fn']:>4}")
+    grid = [metrics(scores, labels, step / 100) for step in range(30, 91)]
+    best = max(grid, key=lambda m: (round(m["f1"], 6), -m["threshold"]))
+    clean = next((m for m in grid if m["fp"] == 0), grid[-1])
+    print(f"\nbest F1 on the grid: {best['threshold']:.2f} (precision {best['precision']:.3f}, "
+          f"recall {best['recall']:.3f}, F1 {best['f1']:.3f})")
+    print(f"lowest threshold with no false accept: {clean['threshold']:.2f} (recall {clean['recall']:.3f}); "
+          f"the rule is that, rounded up to the next 0.05 for a margin")
     m = metrics(scores, labels, args.threshold)
-    print(f"\nchosen threshold {args.threshold:.2f}: precision {m['precision']:.3f}, recall {m['recall']:.3f}, "
+    print(f"chosen threshold {args.threshold:.2f}: precision {m['precision']:.3f}, recall {m['recall']:.3f}, "
           f"F1 {m['f1']:.3f} (TP {m['tp']}, FP {m['fp']}, FN {m['fn']})")
     if args.errors:
         for p, r, y in zip(pairs, results, labels):

@@ -67,3 +67,11 @@ def test_references_become_citations_of_the_law():
 def test_bad_questions(question, message):
     with pytest.raises(QuestionError, match=message):
         check_question(question, SETTINGS)
+
+
+def test_a_reported_claim_is_quoted_with_its_correction():
+    text = ("News reports said the fine for missing labels is EUR 35 million. That is misleading: "
+            "the cap for labelling breaches is EUR 15 million. Other facts follow here in this passage.")
+    answer = compose("fine for missing labels", [hit("es", text, jurisdiction="ES")], SETTINGS)
+    assert "That is misleading" in answer.citations[0].quote
+    assert answer.citations[0].quote == text[:answer.citations[0].end - 100]

@@ -74,6 +74,10 @@ def test_unreadable_requests_say_so():
         parse_request("   ")
     with pytest.raises(DraftError, match="Could not read any terms"):
         parse_request("please make it nice")
+    with pytest.raises(DraftError, match="the limit is 1,000"):
+        parse_request("EUR 500 per use " * 100)
+    with pytest.raises(DraftError, match="Could not read any terms"):
+        parse_request("1" * 999)                      # long digit runs are read in linear time
 
 
 @pytest.mark.parametrize("bad, message", [

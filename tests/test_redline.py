@@ -131,7 +131,7 @@ def test_revisions_are_word_level_with_ids_authors_and_dates(docx):
     deleted = ["".join(t.text for t in d.iter(f"{W}delText")) for d in root.iter(f"{W}del")]
     assert {"an irrevocable", "in perpetuity", "now known or later devised"} <= set(deleted)
     assert {"for 12 months", "listed in the Schedule"} <= set(inserted)
-    assert "2A. Reports. The Company reports every use each quarter." in inserted
+    assert "2A. Reports. The Company reports every use each quarter" in inserted      # its "." is the old one
     assert "3. Transfer. The Company may sublicense the Digital Replica to any third party." in deleted
     assert "The Model grants the Company" not in "".join(deleted + inserted)      # unchanged words stay plain
     revisions = list(root.iter(f"{W}ins", f"{W}del"))
@@ -217,3 +217,12 @@ def test_long_contract_keeps_every_paragraph():
     data = tracked_changes_docx(text, edits, "Long")
     assert len(paragraphs(data)) == 3001
     assert view(data, accept=True) == apply_edits(text, edits) and view(data, accept=False) == text
+
+
+def test_long_texts_diff_fast_and_line_by_line():
+    old = "\n".join(f"{i}. The Company may use the likeness of the Model in any media, clause {i}." for i in range(5000))
+    new = old.replace("2500. The Company may use", "2500. The Company may not use")
+    ops = word_diff(old, new)
+    assert [o for o in ops if o[0] != "equal"] == [("insert", "not ")]
+    every = word_diff("\n".join(["the model may use it"] * 500), "\n".join(["a model may use it"] * 500))
+    assert [text for op, text in every if op == "delete"] == ["the"] * 500

@@ -22,3 +22,8 @@ def test_mismatched_offsets_show_plain_passage():
 
 def test_escape_markdown():
     assert escape_markdown("![x](http://a) <b>") == "\\!\\[x\\]\\(http://a\\) \\<b\\>"
+
+
+def test_references_read_as_titles():
+    html = highlight(citation("Needs consent [[fwa#§ 1035(10)]] first.", "Needs consent"), {"fwa": "NY FWA"})
+    assert "[[" not in html and "NY FWA, § 1035&#40;10&#41;" in html

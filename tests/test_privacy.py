@@ -1,0 +1,129 @@
+"""Privacy: a contract checked by a user never reaches the shared index, the data directory, temporary
+files or the logs; a question typed in one browser session never shows in another session or on disk."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+from assistant.loaders import load_bytes
+from tests.conftest import FIXTURE_CORPUS
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+
+def marker() -> str:
+    return "Zqx" + uuid.uuid4().hex
+
+
+def contract_docx(mark: str) -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.add_heading(f"Digital replica agreement {mark}", level=0)
+    for n, text in enumerate((
+            f"The Model, {mark}, grants the Agency the right to create a digital replica of the Model.",
+            f"The Agency may use the digital replica in perpetuity, worldwide, in any media, for {mark}.",
+            "The Agency may use the scans to train artificial intelligence models without further consent.",
+            f"Payment: a one-time fee of EUR 100 to account {mark}."), start=1):
+        document.add_heading(f"{n}. Clause", level=1)
+        document.add_paragraph(text)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def files_containing(root: Path, needle: str) -> list[str]:
+    patterns = [needle.encode(), needle.lower().encode(), needle.encode("utf-16-le")]
+    found = []
+    for path in root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if any(p in data for p in patterns):
+                found.append(str(path))
+    return found
+
+
+def test_reviewed_contract_stays_out_of_index_disk_temp_and_logs(fresh, tmp_path, monkeypatch, caplog, capfd):
+    review = pytest.importorskip("assistant.review").review
+    fresh.index()
+    home = fresh.settings.home
+    before_files = {p: p.stat().st_mtime_ns for p in home.rglob("*") if p.is_file()}
+    before_chunks = fresh.store.count()
+    private_tmp = tmp_path / "private-tmp"
+    private_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
+    monkeypatch.setenv("TMPDIR", str(private_tmp))
+    caplog.set_level(logging.DEBUG)
+    mark = marker()
+
+    doc, _ = load_bytes(contract_docx(mark), "my-contract.docx")      # the upload, in memory
+    result = review(doc, fresh, "EU")
+    assert result.findings, "the review must actually run over the contract"
+    assert mark in result.text
+    result_text = review(doc.text, fresh, None)                        # pasted text, too
+    assert mark in result_text.text
+
+    # not in the shared index
+    assert fresh.store.count() == before_chunks
+    assert not fresh.store._connect().get(where_document={"$contains": mark}, include=[])["ids"]
+    assert not any(mark in c.text for c in fresh.catalog.iter_chunks())
+    assert not any(mark in str(rec.meta) for rec in fresh.catalog.documents().values())
+    other = type(fresh)(fresh.settings, embedder=fresh.embedder)         # another user's view of the index
+    assert not any(mark.lower() in h.chunk.text.lower() for h in other.search(f"{mark} digital replica", 20))
+    assert other.retriever.keyword.search(mark, 5) == []
+    # not on disk: data dir unchanged apart from reads, no temp files, no library copy
+    assert files_containing(home, mark) == []
+    changed = [p for p in home.rglob("*") if p.is_file() and before_files.get(p) != p.stat().st_mtime_ns
+               and p.suffix not in {".sqlite3-shm", ".sqlite3-wal", ".lock"}]
+    assert not any("library" in str(p) for p in changed), changed
+    assert list(private_tmp.iterdir()) == []
+    # not in the logs or the console
+    assert mark not in caplog.text
+    out, err = capfd.readouterr()
+    assert mark not in out and mark not in err
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, corpus)
+    monkeypatch.setenv("TWINGUARD_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TWINGUARD_CORPUS", str(corpus))
+    return tmp_path / "home"
+
+
+def all_text(at) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.label for e in at.expander]
+    return " ".join(str(p) for p in parts)
+
+
+def test_a_question_stays_in_its_own_browser_session(app_env, caplog):
+    from streamlit.testing.v1 import AppTest
+
+    caplog.set_level(logging.DEBUG)
+    mark = marker()
+    first = AppTest.from_file(APP, default_timeout=240)
+    first.run()
+    first.chat_input[0].set_value(f"Can my agency scan me? My name is {mark}").run()
+    assert not first.exception and mark in all_text(first)
+    second = AppTest.from_file(APP, default_timeout=240)
+    second.run()
+    assert not second.exception
+    assert mark not in all_text(second) and len(second.chat_message) == 0
+    assert files_containing(app_env, mark) == []
+    assert mark not in caplog.text
+
+
+def test_check_contract_page_keeps_uploads_private():
+    page = Path(APP).parent / "app_pages" / "check.py"
+    if not page.exists():
+        pytest.skip("no 'Check a contract' page yet (app_pages/check.py); covered by the review test above")
+    pytest.fail("app_pages/check.py now exists: add an AppTest upload test with a unique marker here")
