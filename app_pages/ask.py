@@ -37,8 +37,16 @@ if question:
         st.markdown(escape_markdown(question))
     with st.chat_message("assistant"):
         try:
+            shown = st.empty()
+            text = ""
             with st.spinner("Looking through the sources…"):
-                answer = tg.ask(question, jurisdiction=JURISDICTION_CHOICES[place], history=history)
+                for item in tg.ask_stream(question, jurisdiction=JURISDICTION_CHOICES[place], history=history):
+                    if isinstance(item, str):  # a verified sentence from the language model
+                        text += item
+                        shown.markdown(text)
+                    else:
+                        answer = item
+            shown.empty()
             message = {"role": "assistant", "text": answer.text, "citations": list(answer.citations),
                        "notice": answer.notice, "refused": answer.refused}
         except AssistantError as exc:

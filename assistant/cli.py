@@ -146,6 +146,8 @@ def ask(question: Optional[str] = typer.Argument(None, help="The question, or - 
     if as_json:
         out.file.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
+    if answer.notice:
+        err.print(f"[dim]{escape(answer.notice)}[/dim]")
     out.print(escape(answer.text))
     if answer.citations:
         out.print("\n[bold]Sources[/bold]")
@@ -205,6 +207,16 @@ def eval_retrieval(bench: Path = typer.Argument(..., help="Benchmark JSON (Legal
     out.print("k      " + "".join(f"{k:>8}" for k in k_values))
     out.print("P@k    " + "".join(f"{100 * result['precision'][k]:>7.1f}%" for k in k_values))
     out.print("R@k    " + "".join(f"{100 * result['recall'][k]:>7.1f}%" for k in k_values))
+
+
+def _register_commands() -> None:
+    """Commands that live in their own modules."""
+    from .cli_llm import register as register_llm
+
+    register_llm(app)
+
+
+_register_commands()
 
 
 def main() -> None:  # pragma: no cover - console script entry

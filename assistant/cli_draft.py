@@ -42,7 +42,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("draft")
     def draft(
-        request: Optional[str] = typer.Option(None, "--request", "-r", help='e.g. "12-month e-commerce licence, EUR 500 per use, EU"'),
+        request: Optional[str] = typer.Option(None, "--request", "-r",
+                                              help='e.g. "12-month e-commerce licence, EUR 500 per use, EU"'),
         model_name: Optional[str] = typer.Option(None, "--model-name", help="The model's name."),
         company: Optional[str] = typer.Option(None, "--company", help="The client's name."),
         use: Optional[List[str]] = typer.Option(None, "--use", help="A permitted use (repeatable)."),
@@ -55,10 +56,12 @@ def register(app: typer.Typer) -> None:
         currency: Optional[str] = typer.Option(None, "--currency"),
         approval: Optional[bool] = typer.Option(None, "--approval/--no-approval", help="Model approves content."),
         deletion_days: Optional[int] = typer.Option(None, "--deletion-days"),
-        jurisdiction: Optional[str] = typer.Option(None, "--jurisdiction", "-j", help="EU, US-NY, US-CA, US-IL, UK, ..."),
+        jurisdiction: Optional[str] = typer.Option(None, "--jurisdiction", "-j",
+                                                   help="EU, US-NY, US-CA, US-IL, UK, ..."),
         union: Optional[str] = typer.Option(None, "--union"),
         minor: Optional[bool] = typer.Option(None, "--minor/--adult", help="The model is under 18."),
-        agency: Optional[str] = typer.Option(None, "--agency", help="The model's agency (adds the no-power-of-attorney clause)."),
+        agency: Optional[str] = typer.Option(None, "--agency",
+                                             help="The model's agency (adds the no-power-of-attorney clause)."),
         start_date: Optional[str] = typer.Option(None, "--start-date", help="YYYY-MM-DD"),
         set_: Optional[List[str]] = typer.Option(None, "--set", help='Fill any placeholder: --set "APPROVAL DAYS=5".'),
         corpus: Optional[Path] = typer.Option(None, "--corpus", help="Corpus folder holding clause-library/."),

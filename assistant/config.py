@@ -52,6 +52,8 @@ class Settings:
     max_file_bytes: int = 50 * 1024 * 1024
     max_pages: int = 2000
     embed_batch_size: int = 64
+    # Optional LLM ("ollama:llama3.1" or "openai:gpt-4o-mini"); empty = extractive answers only
+    llm: str = ""
     # Web app
     staff_passphrase: str = field(default="", repr=False)  # empty: adding to the shared library is off
 
@@ -92,6 +94,8 @@ class Settings:
             values["chroma_host"] = env["TWINGUARD_CHROMA_HOST"]
         if env.get("TWINGUARD_CHROMA_PORT"):
             values["chroma_port"] = int(env["TWINGUARD_CHROMA_PORT"])
+        if env.get("TWINGUARD_LLM"):
+            values["llm"] = env["TWINGUARD_LLM"].strip()
         if env.get("TWINGUARD_STAFF_PASSPHRASE"):
             values["staff_passphrase"] = env["TWINGUARD_STAFF_PASSPHRASE"]
         if env.get("TWINGUARD_COLLECTION"):

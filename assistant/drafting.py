@@ -15,6 +15,7 @@ and the minor-model clause are added when they apply.
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import io
 import re
@@ -71,10 +72,12 @@ class RiderParams:
         if place and place not in JURISDICTIONS:
             raise DraftError(f"Unknown jurisdiction '{self.jurisdiction}'; use one of {', '.join(JURISDICTIONS)}.")
         object.__setattr__(self, "jurisdiction", place)
-        if not 1 <= int(self.term_months) <= 600:
-            raise DraftError(f"The term must be a number of months from 1 to 600, not {self.term_months}.")
-        if not 1 <= int(self.deletion_days) <= 3650:
-            raise DraftError(f"The deletion period must be 1 to 3650 days, not {self.deletion_days}.")
+        for name, top, what in (("term_months", 600, "The term (months)"),
+                                ("deletion_days", 3650, "The deletion period (days)")):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not str(value).strip().isdigit() or not 1 <= int(value) <= top:
+                raise DraftError(f"{what} must be a whole number from 1 to {top}, not {value!r}.")
+            object.__setattr__(self, name, int(value))
         for name in ("fee_per_use", "fee_per_period"):
             value = getattr(self, name)
             if value is not None and value < 0:
@@ -104,6 +107,7 @@ class Rider:
     notes: tuple[str, ...] = ()
     model: str = ""
     company: str = ""
+    short_titles: tuple[tuple[str, str], ...] = ()      # (doc id, short title) for compact source lines
 
     @property
     def citations(self) -> tuple[Citation, ...]:
@@ -133,9 +137,9 @@ def money(amount: float, currency: str) -> str:
 
 
 def _add_months(start: _dt.date, months: int) -> _dt.date:
+    """The last day of a period of `months` months starting on `start`."""
     year, month = divmod(start.month - 1 + months, 12)
-    day = min(start.day, [31, 29 if (start.year + year) % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31,
-                          30, 31][month])
+    day = min(start.day, calendar.monthrange(start.year + year, month + 1)[1])
     return _dt.date(start.year + year, month + 1, day) - _dt.timedelta(days=1)
 
 
@@ -236,7 +240,8 @@ NY_CONSENT = ("Before it creates or uses a Digital Replica of [MODEL NAME], the 
 TEST_LAW = {"US-NY": ("New York General Obligations Law § 5-302", (("us-ny-gol-5-302", "§ 5-302(1)"),
                                                                  ("us-ny-gol-5-302", "§ 5-302(1)(c)"))),
             "US-CA": ("California Labor Code § 927", (("us-ca-labor-code-927", "§ 927"),)),
-            "US-IL": ("the Illinois Digital Voice and Likeness Protection Act", (("us-il-hb-4762", "The three-part test"),))}
+            "US-IL": ("the Illinois Digital Voice and Likeness Protection Act",
+                      (("us-il-hb-4762", "The three-part test"),))}
 EU_LABEL = ("Where content made with the Digital Replica is shown to the public in the European Union, the "
             "Company, as deployer, discloses that it was artificially generated or manipulated, as Article 50(4) "
             "of the EU AI Act requires from 2 August 2026, and keeps machine-readable marking in place where "
@@ -275,7 +280,7 @@ class _Citer:
     """Numbers sources once per rider; quotes the best sentence of each section when a lookup is given."""
 
     def __init__(self, lookup: SectionLookup | None):
-        self.lookup, self.made = lookup, {}
+        self.lookup, self.made, self.short = lookup, {}, {}
 
     def cite(self, doc_id: str, section: str, hint: str) -> Citation:
         key = (doc_id, section)
@@ -283,6 +288,8 @@ class _Citer:
             n = len(self.made) + 1
             hit = self.lookup.section_hit(doc_id, section) if self.lookup is not None else None
             picks = pick_sentences(hint, [hit], 1) if hit is not None else []
+            if hit is not None and hit.meta.get("short_title"):
+                self.short[doc_id] = hit.meta["short_title"]
             self.made[key] = (make_citation(n, *picks[0]) if picks else
                               Citation(n=n, doc_id=doc_id, title=doc_id, section=section, page=None, url="",
                                        quote="", start=0, end=0))
@@ -338,13 +345,15 @@ def draft_rider(params: RiderParams, library: Mapping[str, Entry], tg: SectionLo
         notes.append("Still to fill in: " + ", ".join(rider.unfilled) + ".")
     notes.append("Agency terms (commission, agency contract length) belong in the agency contract; see the "
                  "clause library entries on excessive commission and long agency terms.")
-    return Rider(rider.title, rider.clauses, tuple(notes), params.model_name, params.company_name)
+    return Rider(rider.title, rider.clauses, tuple(notes), params.model_name, params.company_name,
+                 tuple(sorted(citer.short.items())))
 
 
 # --- output -------------------------------------------------------------------------------------
 
-def _source_line(sources: tuple[Citation, ...]) -> str:
-    return "; ".join(f"[{c.n}] {c.title}{', ' + c.section if c.section else ''}" for c in sources)
+def _source_line(rider: Rider, sources: tuple[Citation, ...]) -> str:
+    short = dict(rider.short_titles)
+    return "; ".join(f"[{c.n}] {short.get(c.doc_id, c.title)}{', ' + c.section if c.section else ''}" for c in sources)
 
 
 def rider_text(rider: Rider) -> str:
@@ -359,7 +368,7 @@ def rider_markdown(rider: Rider) -> str:
     """The rider with a sources line per clause, the fallbacks to offer, notes and the source list."""
     out = [f"# {rider.title}", "", f"_Drafted by TwinGuard from the clause library. {DISCLAIMER}_", ""]
     for c in rider.clauses:
-        out += [f"## {c.number}. {c.heading}", "", c.text, "", f"_Sources: {_source_line(c.sources)}_", ""]
+        out += [f"## {c.number}. {c.heading}", "", c.text, "", f"_Sources: {_source_line(rider, c.sources)}_", ""]
         out += [f"> **If the client pushes back** — {f}" for f in c.fallbacks] + ([""] if c.fallbacks else [])
     if rider.notes:
         out += ["## Notes", ""] + [f"- {n}" for n in rider.notes] + [""]
@@ -382,7 +391,7 @@ def rider_docx(rider: Rider) -> bytes:
     for c in rider.clauses:
         document.add_heading(f"{c.number}. {c.heading}", level=1)
         document.add_paragraph(c.text)
-        line = document.add_paragraph().add_run(f"Sources: {_source_line(c.sources)}")
+        line = document.add_paragraph().add_run(f"Sources: {_source_line(rider, c.sources)}")
         line.italic, line.font.size = True, Pt(8)
     document.add_heading("Signatures", level=1)
     for party in (rider.model or "[MODEL NAME]", rider.company or "[COMPANY NAME]"):
@@ -413,7 +422,8 @@ CURRENCIES = {"eur": "EUR", "€": "EUR", "euro": "EUR", "euros": "EUR", "usd": 
 _CUR = r"EUR|USD|GBP|DKK|CHF|€|\$|£"
 _AMT = r"\d{1,3}(?:[,.\s]\d{3})+(?!\d)|\d+(?:\.\d+)?"
 MONEY_RE = re.compile(rf"(?:(?P<c1>{_CUR})\s*(?P<a1>{_AMT})\s*(?P<k1>k|thousand)?"
-                      rf"|(?<![\d.,])(?P<a2>{_AMT})\s*(?P<k2>k|thousand)?\s*(?P<c2>{_CUR}|euros?|dollars|pounds)(?![a-z]))"
+                      rf"|(?<![\d.,])(?P<a2>{_AMT})\s*(?P<k2>k|thousand)?\s*"
+                      rf"(?P<c2>{_CUR}|euros?|dollars|pounds)(?![a-z]))"
                       r"(?P<basis>\s*(?:/|per|a|an|each|for each|every)?\s*"
                       r"(?:uses?|posts?|images?|items?|photos?|videos?|assets?|publications?|month|year|week|"
                       r"quarter|annum|monthly|annually|yearly|weekly|quarterly))?", re.I)
@@ -425,7 +435,8 @@ USES = ((r"e-?commerce|online (?:shop|store)|web ?shop|product pages?", "e-comme
         (r"\b(?:virtual )?try-?on\b", "virtual try-on"))
 MEDIA = ((r"\bsocial(?: media)?\b|instagram|tiktok|facebook", "social media"),
          (r"\bprint\b|magazines?|posters?", "print"), (r"billboards?|out-of-home|\bOOH\b", "out-of-home"),
-         (r"\bTV\b|television|broadcast", "TV"), (r"e-?commerce|online (?:shop|store)|web ?shop", "the Company's online shop"),
+         (r"\bTV\b|television|broadcast", "TV"),
+         (r"e-?commerce|online (?:shop|store)|web ?shop", "the Company's online shop"),
          (r"\bwebsite\b", "the Company's website"))
 PLACES = ((r"\b(?:EU|E\.U\.|European Union|Europe(?:an)?|EEA)\b", "EU", "the European Union"),
           (r"\b(?:New York|NYC|NY)\b", "US-NY", "New York"), (r"\bCalifornia\b|\bCA\b", "US-CA", "California"),
@@ -436,6 +447,9 @@ PLACES = ((r"\b(?:EU|E\.U\.|European Union|Europe(?:an)?|EEA)\b", "EU", "the Eur
           (r"\b(?:worldwide|global(?:ly)?|world)\b", "", "worldwide"))
 NAME = r"([A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+){1,3})"
 MODEL_RE = re.compile(rf"\b(?:[Mm]odel|for)\s+(?:named\s+)?{NAME}")
+NO_APPROVAL = r"\bno approval\b|\bwithout (?:the model'?s? )?approval\b|approval not (?:needed|required)"
+DELETION = r"\bdelet\w*\s+(?:within|after|in)?\s*(\d{1,4})\s*days?|\b(\d{1,4})[- ]days?\s+deletion"
+MINOR = r"\bminor\b|\bunder[- ]?18\b|\b(?:1[0-7]|[4-9])[- ]years?[- ]old\b|\baged (?:1[0-7]|[4-9])\b"
 CLIENT_RE = re.compile(r"\b(?:[Bb]rand|[Cc]lient|[Cc]ompany|with)\s+([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})")
 
 
@@ -494,13 +508,13 @@ def parse_request(text: str) -> RiderParams:
         if not set(name.split()) & place_words and not (union and union.group(1) in name):
             got["company_name"] = name
             break
-    if re.search(r"\bno approval\b|\bwithout (?:the model'?s? )?approval\b|approval not (?:needed|required)", text, re.I):
+    if re.search(NO_APPROVAL, text, re.I):
         got["approval"] = False
     elif re.search(r"\bapprov", text, re.I):
         got["approval"] = True
-    if deletion := re.search(r"\bdelet\w*\s+(?:within|after|in)?\s*(\d{1,4})\s*days?|\b(\d{1,4})[- ]days?\s+deletion", text, re.I):
+    if deletion := re.search(DELETION, text, re.I):
         got["deletion_days"] = int(deletion.group(1) or deletion.group(2))
-    if re.search(r"\bminor\b|\bunder[- ]?18\b|\b(?:1[0-7]|[4-9])[- ]years?[- ]old\b|\baged (?:1[0-7]|[4-9])\b", text, re.I):
+    if re.search(MINOR, text, re.I):
         got["minor"] = True
     if not got:
         raise DraftError(f"Could not read any terms from \"{text[:200]}\". Try for example: \"12-month "

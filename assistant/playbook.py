@@ -61,6 +61,7 @@ class Check:
     provided_by: tuple[re.Pattern, ...] = ()     # document-level: a clause that provides the protection
     missing_why: str = ""                          # document-level: why its absence matters
     keywords: tuple[str, ...] = ()                 # fast pre-check: no keyword, no pattern can fire
+    satisfied_scope: str = "sentence"              # where satisfied_by is looked for: sentence | clause
 
     def may_fire(self, low_text: str) -> bool:
         return not self.keywords or any(k in low_text for k in self.keywords)
@@ -184,6 +185,7 @@ def _build(data: dict) -> Playbook:
             context_patterns=_compile(triggers.get("context_patterns")),
             provided_by=_compile((raw.get("document_level") or {}).get("provided_by")),
             keywords=tuple(str(k).lower() for k in raw.get("keywords") or ()),
+            satisfied_scope=str(raw.get("satisfied_scope", "sentence")),
             missing_why=" ".join(str((raw.get("document_level") or {}).get("missing_why", "")).split()),
         )
         if check.severity not in SEVERITIES:

@@ -73,7 +73,7 @@ class Review:
 
 
 @dataclass(frozen=True)
-class Hit_:
+class Flag:
     """A check that fired on a clause: where, and how it was found."""
 
     check: Check
@@ -142,7 +142,8 @@ def pattern_fires(playbook: Playbook, check: Check, text: str, local=None) -> st
             sentence = sentence_around(text, m.start(), m.end())
             if local is not None and not local(sentence):
                 continue
-            if check.satisfied_by and positive(playbook, check.satisfied_by, sentence):
+            scope = text if check.satisfied_scope == "clause" else sentence
+            if check.satisfied_by and positive(playbook, check.satisfied_by, scope):
                 continue
             return m.group(0)
     return None
@@ -174,10 +175,10 @@ LOCAL_MIN = 400   # in clauses longer than this, a replica check needs the repli
 
 def _allowed(check: Check, replica: bool, contract_replica: bool, talent: bool) -> bool:
     return {"replica": replica, "contract": replica or contract_replica,
-            "talent": talent or contract_replica or replica, "any": True}[check.context]
+            "talent": talent, "any": True}[check.context]
 
 
-def detect(seg: Segmentation, playbook: Playbook, embedder=None) -> tuple[list[Hit_], set[int], set[int]]:
+def detect(seg: Segmentation, playbook: Playbook, embedder=None) -> tuple[list[Flag], set[int], set[int]]:
     """Clause-level hits of every check; the ordinals of clauses that concern the model's likeness or
     replica; and of those that concern a digital replica (scans, AI, avatars)."""
     patterns = playbook.replica + playbook.likeness
@@ -193,8 +194,8 @@ def detect(seg: Segmentation, playbook: Playbook, embedder=None) -> tuple[list[H
         return (playbook.may_concern_replica(sentence) and any_match(patterns, sentence)) or bool(
             term_re and term_re.search(sentence))
     talent = any(any_match(playbook.talent, c.text) for c in seg.clauses[:400])
-    hits: list[Hit_] = []
-    pending: list[tuple[Clause, Check, str]] = []
+    hits: list[Flag] = []
+    pending: list[tuple[Clause, str]] = []
     for clause in seg.clauses:
         text = context_text(clause)
         fired = set()
@@ -206,11 +207,14 @@ def detect(seg: Segmentation, playbook: Playbook, embedder=None) -> tuple[list[H
             needs_local = check.context == "replica" and len(text) > LOCAL_MIN and not headed
             phrase = pattern_fires(playbook, check, text, local if needs_local else None)
             if phrase is not None:
-                hits.append(Hit_(check, clause, "pattern", phrase))
+                hits.append(Flag(check, clause, "pattern", phrase))
                 fired.add(check.id)
         if clause.ordinal in replica and embedder is not None and not fired:
+            long_clause = len(text) > LOCAL_MIN and not headed
             for sentence in _sentences(clause.text):
-                if not any(p.search(sentence) for p in playbook.negation_before[:3]):
+                if any(p.search(sentence) for p in playbook.negation_before[:3]):
+                    continue
+                if not long_clause or local(sentence):
                     pending.append((clause, sentence))
     hits.extend(_semantic(pending, playbook, embedder, talent))
     return _dedupe(hits), replica, digital
@@ -225,33 +229,33 @@ def _sentences(text: str) -> list[str]:
     return [p.strip()[:600] for p in parts if len(p.split()) >= 6]
 
 
-def _semantic(pending, playbook: Playbook, embedder, talent: bool) -> list[Hit_]:
+def _semantic(pending, playbook: Playbook, embedder, talent: bool) -> list[Flag]:
     """Exemplar matches for replica clauses no pattern flagged: all candidate sentences of the contract
     embedded in one batch; a sentence raises only the check whose risky exemplars it is closest to, when
-    that similarity clears the check's threshold and beats the check's safe exemplars by a margin."""
+    that similarity clears the check's threshold and beats every safe exemplar (of any check) by a margin."""
     if not pending:
         return []
     unique = list(dict.fromkeys(s for _, s in pending))
     vectors = dict(zip(unique, embedder.encode(unique)))
     exemplars = playbook.exemplar_vectors(embedder)
     checks = [c for c in playbook.checks if c.exemplars and _allowed(c, True, True, talent)]
+    safe_pool = np.concatenate([exemplars[c.id][1] for c in playbook.checks if len(exemplars[c.id][1])])
     out, seen = [], set()
     for clause, sentence in pending:
         vec = vectors[sentence]
         scored = [(float(np.max(exemplars[c.id][0] @ vec)), c) for c in checks]
         best, check = max(scored, key=lambda x: x[0])
-        safe = exemplars[check.id][1]
-        best_safe = float(np.max(safe @ vec)) if len(safe) else 0.0
+        best_safe = float(np.max(safe_pool @ vec)) if len(safe_pool) else 0.0
         if (clause.ordinal, check.id) in seen or best < check.threshold or best < best_safe + SEMANTIC_MARGIN:
             continue
         if check.satisfied_by and positive(playbook, check.satisfied_by, sentence):
             continue
         seen.add((clause.ordinal, check.id))
-        out.append(Hit_(check, clause, "semantic", sentence))
+        out.append(Flag(check, clause, "semantic", sentence))
     return out
 
 
-def _dedupe(hits: list[Hit_]) -> list[Hit_]:
+def _dedupe(hits: list[Flag]) -> list[Flag]:
     """A sub-clause does not repeat a finding its lead-in clause already has."""
     by_text = {(h.clause.text, h.check.id) for h in hits if not h.clause.lead}
     return [h for h in hits if not (h.clause.lead and (h.clause.lead, h.check.id) in by_text)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from .answer import check_question, compose
 from .catalog import Catalog
@@ -41,6 +41,8 @@ class TwinGuard:
         self.store = store or ChromaStore(settings)
         self.catalog = Catalog(settings.home / "catalog.sqlite3")
         self.retriever = Retriever(settings, self.embedder, self.store, self.catalog)
+        self._generator = None      # the optional LLM, created on first use
+        self._scorer = None
 
     def index(self, corpus: Path | None = None, *, rebuild: bool = False,
               progress: Progress | None = None) -> IndexReport:
@@ -63,19 +65,50 @@ class TwinGuard:
         """Answer a question; `history` holds the earlier questions of the conversation, so that a
         follow-up like "and in California?" is understood. A place named in the question narrows the
         sources when no jurisdiction is chosen."""
+        final = None
+        for item in self.ask_stream(question, jurisdiction=jurisdiction, history=history, stream=False):
+            final = item
+        return final
+
+    def ask_stream(self, question: str, *, jurisdiction: str | None = None, history: Sequence[str] = (),
+                   stream: bool = True) -> Iterator[str | Answer]:
+        """Yield verified text pieces while an LLM writes (when one is configured), then the Answer."""
         question = check_question(question, self.settings)
         standalone, place = contextualize(question, list(history))
         if not jurisdiction or jurisdiction == "all":
             jurisdiction = place
-        answer = self._answer(standalone, jurisdiction)
-        if standalone != question:
-            answer = replace(answer, question=question, notice=f"Understood as: {standalone}")
-        return answer
-
-    def _answer(self, question: str, jurisdiction: str | None) -> Answer:
-        hits = self.retriever.search(question, self.settings.k, Filters(jurisdiction=scope(jurisdiction)))
+        hits = self.retriever.search(standalone, self.settings.k, Filters(jurisdiction=scope(jurisdiction)))
         titles = {d: m.get("short_title") or m.get("title", d) for d, m in self.retriever.docs.items()}
-        return compose(question, hits, self.settings, titles=titles, resolve=self.section_hit)
+        answer = compose(standalone, hits, self.settings, titles=titles, resolve=self.section_hit)
+        if self.settings.llm and not answer.refused:
+            answer = yield from self._llm(standalone, hits, titles, answer, stream)
+        if standalone != question:
+            answer = replace(answer, question=question,
+                             notice=" ".join(x for x in (f"Understood as: {standalone}", answer.notice) if x))
+        yield answer
+
+    def _llm(self, question: str, hits, titles, extractive: Answer, stream: bool):
+        """The LLM answer, verified sentence by sentence; the extractive answer on any failure."""
+        from .generation import GenerationError, make_generator
+        from .llm_answer import answer_with_llm, fall_back, stream_answer
+        from .verify import SupportScorer
+
+        try:
+            self._generator = self._generator or make_generator(self.settings)
+        except (GenerationError, ValueError) as exc:
+            return fall_back(extractive, f"Language model not used ({exc}); showing the extractive answer.")
+        self._scorer = self._scorer or SupportScorer(self.embedder)
+        if not stream:
+            return answer_with_llm(question, hits, self.settings, self._generator, self.embedder, extractive,
+                                   titles=titles, scorer=self._scorer)
+        final = extractive
+        for item in stream_answer(question, hits, self.settings, self._generator, self.embedder, extractive,
+                                  titles=titles, scorer=self._scorer):
+            if isinstance(item, str):
+                yield item
+            else:
+                final = item
+        return final
 
     def section_hit(self, doc_id: str, label: str | None) -> Hit | None:
         """The first passage of a document's section (by label), as a hit for citing."""

@@ -113,5 +113,6 @@ class Answer:
             "answer": self.text,
             "refused": self.refused,
             "mode": self.mode,
+            "notice": self.notice,
             "citations": [c.to_dict() for c in self.citations],
         }

@@ -40,7 +40,7 @@ def test_ask_json_shape(env):
     result = runner.invoke(app, ["ask", "Do brands have to label AI images of me?", "--json"], env=env)
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert set(answer) == {"question", "answer", "refused", "mode", "citations"}
+    assert set(answer) == {"question", "answer", "refused", "mode", "notice", "citations"}
     assert answer["mode"] == "extractive" and answer["refused"] is False
     citation = answer["citations"][0]
     assert {"n", "doc_id", "title", "section", "page", "url", "quote", "start", "end"} <= set(citation)

@@ -57,7 +57,8 @@ def lookup():
     ("editorial use only, minor aged 15, Equity, 30-day deletion, New York",
      dict(permitted_uses=("editorial",), minor=True, union="Equity", deletion_days=30, jurisdiction="US-NY")),
     ("e-commerce in the EU and UK, EUR 1.5k per image, 24 months",
-     dict(fee_per_use=1500.0, term_months=24, jurisdiction="EU", territory="the European Union and the United Kingdom")),
+     dict(fee_per_use=1500.0, term_months=24, jurisdiction="EU",
+          territory="the European Union and the United Kingdom")),
     ("NYC campaign, without approval, 9 months",
      dict(jurisdiction="US-NY", approval=False, term_months=9)),
     ("rider negotiated with SAG-AFTRA for Ana Silva, client Nova Studio, 12 months, Illinois",
@@ -82,6 +83,7 @@ def test_unreadable_requests_say_so():
 
 @pytest.mark.parametrize("bad, message", [
     (dict(term_months=0), "term"), (dict(deletion_days=0), "deletion"), (dict(fee_per_use=-1), "negative"),
+    (dict(term_months="twelve"), "whole number"), (dict(term_months=1.5), "whole number"),
     (dict(start_date="next week"), "YYYY-MM-DD"),
 ])
 def test_bad_params_are_refused(bad, message):
@@ -156,9 +158,11 @@ def test_no_approval_and_minor_and_agency(library):
      ("us-ny-fashion-workers-act", "§ 1037")),
     ("US-NY", "Description of uses and representation", ("General Obligations Law § 5-302", "lawyer"),
      ("us-ny-gol-5-302", "§ 5-302(1)(c)")),
-    ("US-CA", "Description of uses and representation", ("California Labor Code § 927",), ("us-ca-labor-code-927", "§ 927")),
+    ("US-CA", "Description of uses and representation", ("California Labor Code § 927",),
+     ("us-ca-labor-code-927", "§ 927")),
     ("US-IL", "Description of uses and representation", ("Illinois",), ("us-il-hb-4762", "The three-part test")),
-    ("EU", "EU AI labelling and data protection", ("Article 50(4)", "artificially generated"), ("eu-ai-act", "Article 50(4)")),
+    ("EU", "EU AI labelling and data protection", ("Article 50(4)", "artificially generated"),
+     ("eu-ai-act", "Article 50(4)")),
 ])
 def test_jurisdiction_additions(library, place, heading, needles, source):
     rider = draft_rider(RiderParams(jurisdiction=place, model_name="Jane Doe"), library)
@@ -251,18 +255,24 @@ def test_docx_export(library):
 
 # --- the rider passes its own review ------------------------------------------------------------
 
+@pytest.fixture(scope="module")
+def reviewer(embedder):
+    """The review engine (written in parallel) over the real corpus, with the real model."""
+    review_module = pytest.importorskip("assistant.review")
+    playbook_module = pytest.importorskip("assistant.playbook")
+    return review_module.review, playbook_module.CorpusSections(Settings(corpus=CORPUS), embedder=embedder)
+
+
 @pytest.mark.parametrize("params", [
     parse_request("12-month e-commerce licence, EUR 500 per use, EU"),
     RiderParams(model_name="Jane Doe", company_name="Acme Inc", jurisdiction="US-NY", fee_per_use=1000,
                 currency="USD", agency_name="Star Models"),
     RiderParams(jurisdiction="US-CA", minor=True, union="SAG-AFTRA", fee_per_period=800, currency="USD"),
 ], ids=["eu-request", "ny-agency", "ca-minor"])
-def test_drafted_rider_passes_review(params, library, embedder):
-    review_module = pytest.importorskip("assistant.review")
-    playbook_module = pytest.importorskip("assistant.playbook")
-    tg = playbook_module.CorpusSections(Settings(corpus=CORPUS), embedder=embedder)
+def test_drafted_rider_passes_review(params, library, reviewer):
+    review, tg = reviewer
     rider = draft_rider(params, library)
-    result = review_module.review(rider_text(rider), tg, jurisdiction=params.jurisdiction or None)
+    result = review(rider_text(rider), tg, jurisdiction=params.jurisdiction or None)
     high = [(f.check_id, f.clause[:120]) for f in result.findings if f.severity == "high"]
     assert not high, high
 
@@ -373,3 +383,11 @@ def test_unset_bounded_placeholders_take_the_model_friendly_value():
         "TERM MONTHS is 40; this position allows at most 36"]
     assert fill("[VENDOR NAME] and [TERM MONTHS, at most 12]", {}, keep_bounded=True)[0] == \
         "[VENDOR NAME] and [TERM MONTHS, at most 12]"
+
+
+def test_start_date_gives_the_end_date(library):
+    rider = draft_rider(RiderParams(start_date="2026-03-01", term_months=12), library)
+    term = by_entry(rider)["cl-perpetual-term"].text
+    scope = by_entry(rider)["cl-vague-scope"].text
+    assert "starts on 2026-03-01" in term and "2026-03-01 to 2027-02-28" in scope
+    assert "2028-02-28" in fill("[END DATE]", values(RiderParams(start_date="2024-02-29", term_months=48)))[0]

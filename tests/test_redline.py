@@ -151,7 +151,8 @@ def test_paragraphs_stay_paragraphs(docx):
     document = Document(io.BytesIO(docx))
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == "Contract review — suggested changes" and document.paragraphs[0].style.name == "Title"
-    assert "DIGITAL REPLICA AGREEMENT" in texts and "4. Law. This agreement is governed by the laws of New York." in texts
+    assert "DIGITAL REPLICA AGREEMENT" in texts
+    assert "4. Law. This agreement is governed by the laws of New York." in texts
     assert len(paragraphs(docx)) == 1 + CONTRACT.count("\n") + 1 + 1   # title, lines, one inserted paragraph
     # The inserted clause 2A is a paragraph of its own, its mark tracked as inserted.
     marks = [p for p in paragraphs(docx) if p.find(f"{W}pPr/{W}rPr/{W}ins") is not None]
@@ -220,7 +221,8 @@ def test_long_contract_keeps_every_paragraph():
 
 
 def test_long_texts_diff_fast_and_line_by_line():
-    old = "\n".join(f"{i}. The Company may use the likeness of the Model in any media, clause {i}." for i in range(5000))
+    old = "\n".join(f"{i}. The Company may use the likeness of the Model in any media, clause {i}."
+                    for i in range(5000))
     new = old.replace("2500. The Company may use", "2500. The Company may not use")
     ops = word_diff(old, new)
     assert [o for o in ops if o[0] != "equal"] == [("insert", "not ")]
