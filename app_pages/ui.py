@@ -7,7 +7,7 @@ import threading
 import streamlit as st
 
 from assistant.config import Settings
-from assistant.render import citation_facts, citation_label, highlight
+from assistant.render import answer_markdown, citation_facts, citation_label, highlight
 from assistant.twinguard import TwinGuard
 
 HELP_LINE = ("Legal information, not legal advice. For your own contract, talk to your union "
@@ -58,5 +58,5 @@ def show_citations(citations) -> None:
 def show_answer(message: dict) -> None:
     if message.get("notice"):
         st.caption(message["notice"])
-    st.markdown(message["text"])
+    st.markdown(answer_markdown(message["text"]))
     show_citations(message.get("citations", ()))

@@ -113,7 +113,7 @@ def ask(question: Optional[str] = typer.Argument(None, help="The question, or - 
         file: Optional[Path] = typer.Option(None, "--file", "-f", help="Questions, one per line."),
         jurisdiction: Optional[str] = typer.Option(None, "--jurisdiction", "-j", help="e.g. EU, US-NY, US-CA, all"),
         as_json: bool = typer.Option(False, "--json", help="Print JSON (one object per line for many questions).")):
-    """Answer a question from the sources, with [n] citations."""
+    """Answer a question from the sources, each point with a numbered citation."""
     many: list[str] | None = None
     if file is not None:
         try:
@@ -211,8 +211,10 @@ def eval_retrieval(bench: Path = typer.Argument(..., help="Benchmark JSON (Legal
 
 def _register_commands() -> None:
     """Commands that live in their own modules."""
+    from .cli_draft import register as register_draft
     from .cli_llm import register as register_llm
 
+    register_draft(app)
     register_llm(app)
 
 

@@ -60,7 +60,7 @@ def _print_findings(console: Console, report: dict) -> None:
         console.print(f"\nRefusal threshold sweep ({report['failures']['variant']}; now "
                       f"{report['settings']['min_relevance']}, best {report['best_threshold']}):")
         for row in report["sweep"]:
-            console.print(f"  {row['threshold']:.2f}: accuracy {_f(row['refusal_accuracy'])}, in-scope answered "
+            console.print(f"  {row['threshold']:.3f}: accuracy {_f(row['refusal_accuracy'])}, in-scope answered "
                           f"{_f(row['answered_in_scope'])}, out-of-scope declined {_f(row['declined_out_of_scope'])}")
         fails = report["failures"]
         for name in ("retrieval_miss", "refused_in_scope", "answered_out_of_scope", "uncited_sources"):

@@ -22,7 +22,7 @@ from .config import Settings
 from .embeddings import Embedder
 from .errors import IndexBusyError, LoadError
 from .keyword import KeywordIndex
-from .loaders import iter_files, load_bytes, sha256_bytes
+from .loaders import iter_files, load_bytes, sha256_bytes, too_big
 from .store import VectorStore
 from .types import Chunk, Document
 
@@ -125,8 +125,7 @@ class Indexer:
             try:
                 size = path.stat().st_size
                 if size > self.settings.max_file_bytes:
-                    raise LoadError(rel, f"file is {size / 2**20:.0f} MB; the limit is "
-                                         f"{self.settings.max_file_bytes / 2**20:.0f} MB")
+                    raise LoadError(rel, too_big(size, self.settings.max_file_bytes))
                 data = path.read_bytes()
             except LoadError as exc:
                 report.problems.append(str(exc))

@@ -11,7 +11,7 @@ from pathlib import Path
 from .catalog import Catalog
 from .config import Settings
 from .errors import AssistantError
-from .loaders import SUPPORTED, load_bytes
+from .loaders import SUPPORTED, load_bytes, too_big
 
 SAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -49,7 +49,7 @@ def add_to_library(settings: Settings, name: str, data: bytes) -> Path:
     if suffix not in SUPPORTED:
         raise AssistantError(f"{name}: only PDF, DOCX, Markdown and text files can be added.")
     if len(data) > settings.max_file_bytes:
-        raise AssistantError(f"{name}: the file is larger than the {settings.max_file_bytes // 2**20} MB limit.")
+        raise AssistantError(f"{name}: {too_big(len(data), settings.max_file_bytes)}.")
     load_bytes(data, name, max_pages=settings.max_pages)  # raises LoadError with the reason
     folder = settings.library_dir
     folder.mkdir(parents=True, exist_ok=True)

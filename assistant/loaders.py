@@ -24,6 +24,19 @@ FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)",
 MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
 
 
+def human_size(n: float) -> str:
+    """1536 -> '1.5 KB'; used in size-limit messages."""
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" or n >= 10 else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GB"
+
+
+def too_big(size: int, limit: int) -> str:
+    return f"file is {human_size(size)}; the limit is {human_size(limit)}"
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -163,7 +176,7 @@ def load_docx(data: bytes, name: str) -> tuple[str, list[str]]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             total = sum(info.file_size for info in archive.infolist())
             if total > MAX_DOCX_UNCOMPRESSED:
-                raise LoadError(name, f"DOCX expands to {total // 2**20} MB; refusing (zip bomb?)")
+                raise LoadError(name, f"DOCX expands to {human_size(total)}; refusing (zip bomb?)")
             if "word/document.xml" not in archive.namelist():
                 raise LoadError(name, "not a Word document (no word/document.xml)")
     except zipfile.BadZipFile as exc:
@@ -230,7 +243,7 @@ def load_file(path: Path, *, root: Path | None = None, max_bytes: int = 50 * 2**
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise LoadError(name, f"file is {size / 2**20:.0f} MB; the limit is {max_bytes / 2**20:.0f} MB")
+            raise LoadError(name, too_big(size, max_bytes))
         data = path.read_bytes()
     except LoadError:
         raise

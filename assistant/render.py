@@ -82,3 +82,16 @@ def citation_facts(citation: Citation) -> str:
     if citation.as_of:
         bits.append(f"as of {citation.as_of}")
     return " · ".join(bits)
+
+
+TAG_RE = re.compile(r"^(- )?\\\*\\\*([^*\n]{1,80}?):\\\*\\\* ", re.M)
+
+
+def answer_markdown(text: str) -> str:
+    """An answer's text for st.markdown: everything quoted from documents shows literally (no links,
+    images or HTML), while TwinGuard's own tags ("**New York:**") and the closing note keep their style."""
+    from .answer import DISCLAIMER
+
+    safe = escape_markdown(text)
+    safe = TAG_RE.sub(lambda m: f"{m.group(1) or ''}**{m.group(2)}:** ", safe)
+    return safe.replace(f"\\_{escape_markdown(DISCLAIMER)}\\_", f"_{DISCLAIMER}_")

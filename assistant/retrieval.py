@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Sequence
 
 import numpy as np
@@ -103,6 +103,19 @@ class DocFinder:
         return None
 
 
+@dataclass(frozen=True)
+class IndexView:
+    """One consistent snapshot of what is indexed; replaced whole when the index changes, so a search
+    running in another thread never sees a keyword index that does not match its chunks."""
+
+    generation: str | None = None
+    chunks: dict = field(default_factory=dict)            # chunk id -> Chunk
+    docs: dict = field(default_factory=dict)              # doc id -> metadata
+    keyword: KeywordIndex | None = None
+    kw_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    finder: DocFinder | None = None
+
+
 class Retriever:
     """Hybrid retriever over the catalog's chunks. Reloads when the index generation changes."""
 
@@ -112,56 +125,61 @@ class Retriever:
         self.store = store
         self.catalog = catalog
         self._lock = threading.Lock()
-        self._generation = None
-        self.chunks: dict[str, Chunk] = {}
-        self.docs: dict[str, dict] = {}
-        self.keyword: KeywordIndex | None = None
-        self.finder: DocFinder | None = None
-        self._kw_doc: np.ndarray = np.zeros(0, dtype=object)
+        self._view = IndexView()
 
     # -- state --------------------------------------------------------------------------------
 
-    def refresh(self, force: bool = False) -> None:
+    @property
+    def chunks(self) -> dict[str, Chunk]:
+        return self._view.chunks
+
+    @property
+    def docs(self) -> dict[str, dict]:
+        return self._view.docs
+
+    @property
+    def finder(self) -> DocFinder | None:
+        return self._view.finder
+
+    def refresh(self, force: bool = False) -> IndexView:
         generation = self.catalog.get_state("generation", "0")
-        if not force and generation == self._generation:
-            return
+        if not force and generation == self._view.generation:
+            return self._view
         with self._lock:
-            if not force and generation == self._generation:
-                return
+            if not force and generation == self._view.generation:
+                return self._view
             records = self.catalog.documents()
             chunks = {c.id: c for c in self.catalog.iter_chunks()}
             keyword = KeywordIndex.load(self.settings.keyword_dir)
-            if keyword is None or any(cid not in chunks for cid in keyword.ids[:50]):
+            if keyword is None or set(keyword.ids) != set(chunks):
                 keyword = KeywordIndex.build(list(chunks), [embedding_text(c) for c in chunks.values()])
             docs = {doc_id: rec.meta for doc_id, rec in records.items()}
             openings: dict[str, str] = {}
             for chunk in sorted(chunks.values(), key=lambda c: (c.doc_id, c.ordinal)):
                 if len(openings.get(chunk.doc_id, "")) < 2000:
                     openings[chunk.doc_id] = openings.get(chunk.doc_id, "") + "\n" + chunk.text
-            self.chunks, self.docs, self.keyword = chunks, docs, keyword
-            self._kw_doc = np.array([chunks[c].doc_id if c in chunks else "" for c in keyword.ids], dtype=object)
-            self.finder = DocFinder(docs, openings)
-            self._generation = generation
+            kw_doc = np.array([chunks[c].doc_id for c in keyword.ids], dtype=object)
+            self._view = IndexView(generation, chunks, docs, keyword, kw_doc, DocFinder(docs, openings))
+            return self._view
 
     @property
     def ready(self) -> bool:
-        self.refresh()
-        return bool(self.chunks)
+        return bool(self.refresh().chunks)
 
     # -- search -------------------------------------------------------------------------------
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None,
                mode: Mode = "hybrid", doc_aware: bool | None = None) -> list[Hit]:
         """The k best passages for the query, best first."""
-        self.refresh()
-        if not self.chunks:
+        view = self.refresh()
+        if not view.chunks:
             raise IndexNotBuiltError("Nothing is indexed yet; run `twinguard index` first.")
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         k = k or self.settings.k
         filters = filters or Filters()
         doc_aware = self.settings.doc_aware if doc_aware is None else doc_aware
-        named = self.finder.find(query) if doc_aware and self.finder else None
+        named = view.finder.find(query) if doc_aware and view.finder else None
         boost: dict[str, float] = {}
         if named and named.restrict:
             allowed_docs = set(named.doc_ids)
@@ -175,16 +193,15 @@ class Retriever:
         if mode != "keyword":
             qvec = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
             for match in self.store.query(qvec.tolist(), pool, filters.chroma_where()):
-                if match.chunk_id in self.chunks:
+                if match.chunk_id in view.chunks:
                     dense[match.chunk_id] = match.similarity
         keyword: dict[str, float] = {}
         kw_all = None
         if mode != "dense":
-            mask = self._mask(filters)
-            kw_all = self.keyword.scores(query)
-            keyword = dict(self.keyword.search(query, max(k * 3, self.settings.k_keyword), mask))
+            kw_all = view.keyword.scores(query)
+            keyword = dict(view.keyword.search(query, max(k * 3, self.settings.k_keyword), _mask(view, filters)))
         if named and not named.restrict:
-            boost = {cid: 0.1 for cid in set(dense) | set(keyword) if self.chunks[cid].doc_id in named.doc_ids}
+            boost = {cid: 0.1 for cid in set(dense) | set(keyword) if view.chunks[cid].doc_id in named.doc_ids}
         if mode == "dense":
             ranked = sorted(dense.items(), key=lambda item: -item[1])
             via = "dense"
@@ -197,7 +214,7 @@ class Retriever:
         else:
             self._complete_dense(dense, keyword, qvec)
             for cid in dense:
-                pos = self.keyword.position(cid)
+                pos = view.keyword.position(cid)
                 if cid not in keyword and pos is not None and kw_all is not None and kw_all.size:
                     keyword[cid] = float(kw_all[pos])
             ranked = convex(dense, keyword, self.settings.dense_weight, boost)
@@ -205,21 +222,15 @@ class Retriever:
         if boost and mode != "hybrid":
             ranked = sorted(((cid, s + boost.get(cid, 0.0)) for cid, s in ranked), key=lambda item: -item[1])
         scores = dict(ranked)
-        order = drop_overlapping((cid, (self.chunks[cid].doc_id, self.chunks[cid].start, self.chunks[cid].end))
-                                 for cid, _ in ranked)
+        order = drop_overlapping((cid, (view.chunks[cid].doc_id, view.chunks[cid].start, view.chunks[cid].end))
+                                 for cid, _ in ranked if cid in view.chunks)
         hits = []
         for cid in order[:k]:
-            chunk = self.chunks[cid]
-            meta = dict(self.docs.get(chunk.doc_id, {}))
+            chunk = view.chunks[cid]
+            meta = dict(view.docs.get(chunk.doc_id, {}))
             meta["dense"] = f"{dense.get(cid, 0.0):.4f}"
             hits.append(Hit(chunk=chunk, score=float(scores[cid]), via=via, meta=meta))
         return hits
-
-    def _mask(self, filters: Filters) -> np.ndarray | None:
-        if filters == Filters():
-            return None
-        allowed = {d for d, meta in self.docs.items() if filters.allows(d, meta)}
-        return np.array([d in allowed for d in self._kw_doc], dtype=bool)
 
     def _complete_dense(self, dense: dict[str, float], keyword: dict[str, float], qvec) -> None:
         """Exact cosine for keyword-only candidates, from their stored vectors."""
@@ -230,8 +241,8 @@ class Retriever:
             dense[cid] = float(np.dot(np.asarray(vector, dtype=np.float32), qvec))
 
     def document_chunks(self, doc_id: str) -> Sequence[Chunk]:
-        self.refresh()
-        return sorted((c for c in self.chunks.values() if c.doc_id == doc_id), key=lambda c: c.ordinal)
+        view = self.refresh()
+        return sorted((c for c in view.chunks.values() if c.doc_id == doc_id), key=lambda c: c.ordinal)
 
     def best_similarity(self, hits: Sequence[Hit]) -> float:
         return max((float(h.meta.get("dense", 0.0)) for h in hits), default=0.0)
@@ -239,3 +250,11 @@ class Retriever:
     @staticmethod
     def query_terms(query: str) -> set[str]:
         return set(tokenize(query))
+
+
+def _mask(view: IndexView, filters: Filters) -> np.ndarray | None:
+    """Boolean mask over the keyword index's chunks allowed by the filters (None: all)."""
+    if filters == Filters():
+        return None
+    allowed = {d for d, meta in view.docs.items() if filters.allows(d, meta)}
+    return np.array([d in allowed for d in view.kw_doc], dtype=bool)

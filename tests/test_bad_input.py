@@ -88,7 +88,7 @@ def test_markup_in_documents_is_shown_inert(fresh):
     html = highlight(cited[0], {"hostile": cited[0].title})
     assert not re.search(r"<(script|img|a)\b", html, re.I)
     assert "](" not in html and "href" not in html and "&#93;&#40;javascript" in html
-    assert "&lt;script&gt;" in html
+    assert "&#60;script&#62;" in html or "&lt;script&gt;" in html
     title = escape_markdown(cited[0].title)
     assert "\\<script\\>" in title
 

@@ -391,3 +391,15 @@ def test_start_date_gives_the_end_date(library):
     scope = by_entry(rider)["cl-vague-scope"].text
     assert "starts on 2026-03-01" in term and "2026-03-01 to 2027-02-28" in scope
     assert "2028-02-28" in fill("[END DATE]", values(RiderParams(start_date="2024-02-29", term_months=48)))[0]
+
+
+def test_review_control_a_risky_rider_is_flagged(library, reviewer):
+    """The self-review can fail: the same rider with its term clause made perpetual gets a high finding."""
+    review, tg = reviewer
+    rider = draft_rider(RiderParams(model_name="Jane Doe", jurisdiction="US-NY"), library)
+    term = by_entry(rider)["cl-perpetual-term"].text
+    risky = rider_text(rider).replace(term, "The Model grants the Company an irrevocable licence in perpetuity to "
+                                            "use the Digital Replica of Jane Doe in any media, and the Company may "
+                                            "sublicense it to any third party.")
+    result = review(risky, tg, jurisdiction="US-NY")
+    assert {"perpetual-term", "transfer-sublicense"} & {f.check_id for f in result.findings if f.severity == "high"}

@@ -78,7 +78,7 @@ def test_reviewed_contract_stays_out_of_index_disk_temp_and_logs(fresh, tmp_path
     assert not any(mark in str(rec.meta) for rec in fresh.catalog.documents().values())
     other = type(fresh)(fresh.settings, embedder=fresh.embedder)         # another user's view of the index
     assert not any(mark.lower() in h.chunk.text.lower() for h in other.search(f"{mark} digital replica", 20))
-    assert other.retriever.keyword.search(mark, 5) == []
+    assert other.retriever.refresh().keyword.search(mark, 5) == []
     # not on disk: data dir unchanged apart from reads, no temp files, no library copy
     assert files_containing(home, mark) == []
     changed = [p for p in home.rglob("*") if p.is_file() and before_files.get(p) != p.stat().st_mtime_ns

@@ -27,3 +27,15 @@ def test_escape_markdown():
 def test_references_read_as_titles():
     html = highlight(citation("Needs consent [[fwa#§ 1035(10)]] first.", "Needs consent"), {"fwa": "NY FWA"})
     assert "[[" not in html and "NY FWA, § 1035&#40;10&#41;" in html
+
+
+def test_answer_markdown_keeps_our_tags_and_neutralises_document_markup():
+    from assistant.answer import DISCLAIMER
+    from assistant.render import answer_markdown
+
+    text = (f"**New York:** Consent needed [1].\n\nSupporting points:\n- **Spain · a bill, not law:** "
+            f"See ![img](http://evil/x.png) and <b>bold</b> [2].\n\n_{DISCLAIMER}_")
+    md = answer_markdown(text)
+    assert md.startswith("**New York:** Consent needed \\[1\\].")
+    assert "- **Spain · a bill, not law:** See \\!\\[img\\]\\(http://evil/x.png\\)" in md
+    assert "\\<b\\>" in md and md.endswith(f"_{DISCLAIMER}_")
