@@ -12,7 +12,8 @@ from assistant.render import JURISDICTION_CHOICES, escape_markdown
 from assistant.review import review
 from assistant.review_report import edits_for, to_markdown
 
-SEVERITY = {"high": ("🔴", "High risk"), "medium": ("🟠", "Medium risk"), "low": ("🟡", "Low risk")}
+SEVERITY = {"high": (":material/error:", "High risk"), "medium": (":material/warning:", "Medium risk"),
+            "low": (":material/info:", "Low risk")}
 
 tg = twinguard()
 st.title("Check a contract")
@@ -55,9 +56,9 @@ if "review" in st.session_state:
         st.caption(f"Law applied: {result.jurisdiction}"
                    + (f" (from the {result.jurisdiction_from})" if result.jurisdiction_from else ""))
     for finding in result.findings:
-        icon, label = SEVERITY.get(finding.severity, ("⚪", finding.severity))
+        icon, label = SEVERITY.get(finding.severity, (":material/help:", finding.severity))
         where = f"clause {finding.clause_id}" if finding.clause_id else "whole contract"
-        with st.expander(f"{icon} {label}: {finding.title} — {where}", expanded=finding.severity == "high"):
+        with st.expander(f"{label}: {finding.title} — {where}", icon=icon, expanded=finding.severity == "high"):
             st.markdown("**The clause**")
             st.markdown(f"> {escape_markdown(' '.join(finding.clause.split())[:1500])}")
             st.markdown(f"**Why it matters:** {escape_markdown(finding.why)}")

@@ -21,7 +21,7 @@ request = st.text_input("Describe it in a sentence (optional)", placeholder="12-
 guess = parse_request(request) if request.strip() else RiderParams()
 places = list(JURISDICTION_CHOICES)[1:]
 codes = {v: k for k, v in JURISDICTION_CHOICES.items()}
-with st.form("rider"):
+with st.form("rider-form"):
     c1, c2 = st.columns(2)
     model = c1.text_input("Model", value=guess.model_name, placeholder="Model's full name")
     company = c2.text_input("Brand / company", value=guess.company_name, placeholder="Company name")
@@ -48,11 +48,11 @@ if submitted:
                              territory=territory, term_months=int(term), fee_per_use=float(fee), currency=currency,
                              approval=approval, deletion_days=int(deletion), jurisdiction=JURISDICTION_CHOICES[place],
                              union="" if union == "none" else union, minor=minor)
-        st.session_state["rider"] = draft_rider(params, load_library(builtin_corpus()), tg)
+        st.session_state["drafted_rider"] = draft_rider(params, load_library(builtin_corpus()), tg)
     except AssistantError as exc:
         st.error(str(exc))
 
-rider = st.session_state.get("rider")
+rider = st.session_state.get("drafted_rider")
 if rider is not None:
     st.subheader(rider.title)
     if rider.unfilled:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from .chunking import MD_HEADING, chunk_document, section_label
 from .errors import AssistantError, LoadError
@@ -204,29 +205,41 @@ def entry_for_check(library: dict[str, Entry], check_id: str) -> Entry | None:
 
 
 class CorpusSections:
-    """`section_hit(doc_id, label)` over corpus files, without an index (loads and chunks on demand)."""
+    """`section_hit(doc_id, label)` over corpus files, without an index (loads and chunks on demand).
 
-    def __init__(self, corpus_root: Path, chunk_size: int = 1000, overlap: int = 100, min_size: int = 200):
-        self.root = Path(corpus_root)
+    `corpus_root` may be one folder or several (the first that holds a document id wins). Chunks are cut
+    exactly as the indexer cuts them, so the Hit equals TwinGuard.section_hit's.
+    """
+
+    def __init__(self, corpus_root: Path | Sequence[Path], chunk_size: int = 1000, overlap: int = 100,
+                 min_size: int = 200):
+        roots = [corpus_root] if isinstance(corpus_root, (str, Path)) else list(corpus_root)
+        self.roots = tuple(dict.fromkeys(Path(r) for r in roots))
+        self.root = self.roots[0]
         self.sizes = (chunk_size, overlap, min_size)
-        self._paths: dict[str, Path] | None = None
+        self._paths: dict[str, tuple[Path, Path]] | None = None
         self._chunks: dict[str, tuple[list, dict]] = {}
 
-    def _index(self) -> dict[str, Path]:
+    def _index(self) -> dict[str, tuple[Path, Path]]:
         if self._paths is None:
             self._paths = {}
-            for path in sorted(self.root.rglob("*.md")):
-                match = re.search(r"^id:\s*([a-z0-9][a-z0-9-]*)\s*$", path.read_text("utf-8", "replace")[:2000], re.M)
-                if match:
-                    self._paths.setdefault(match.group(1), path)
+            for root in self.roots:
+                for path in sorted(root.rglob("*.md")) if root.is_dir() else ():
+                    match = re.search(r"^id:\s*([a-z0-9][a-z0-9-]*)\s*$", path.read_text("utf-8", "replace")[:2000], re.M)
+                    if match:
+                        self._paths.setdefault(match.group(1), (root, path))
         return self._paths
 
     def section_hit(self, doc_id: str, label: str | None) -> Hit | None:
-        path = self._index().get(doc_id)
-        if path is None:
+        found = self._index().get(doc_id)
+        if found is None:
             return None
+        root, path = found
         if doc_id not in self._chunks:
-            doc, _ = load_bytes(path.read_bytes(), path.relative_to(self.root).as_posix())
+            try:
+                doc, _ = load_bytes(path.read_bytes(), path.relative_to(root).as_posix())
+            except AssistantError:
+                return None
             self._chunks[doc_id] = (chunk_document(doc, *self.sizes), dict(doc.meta))
         chunks, meta = self._chunks[doc_id]
         if label:

@@ -212,9 +212,13 @@ def eval_retrieval(bench: Path = typer.Argument(..., help="Benchmark JSON (Legal
 def _register_commands() -> None:
     """Commands that live in their own modules."""
     from .cli_draft import register as register_draft
+    from .cli_eval import register as register_eval
     from .cli_llm import register as register_llm
+    from .cli_review import register as register_review
 
+    register_review(app)
     register_draft(app)
+    register_eval(app)
     register_llm(app)
 
 

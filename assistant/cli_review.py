@@ -15,8 +15,8 @@ from typing import Optional
 import typer
 
 from .errors import AssistantError, LoadError
+from .review_report import edits_for, to_markdown
 
-SEVERITY_MARK = {"high": "HIGH", "medium": "MEDIUM", "low": "LOW"}
 
 
 def _fail(message: str) -> None:
@@ -39,63 +39,6 @@ def read_source(file: str, settings):
         raise LoadError(file, "no such file")
     doc, _ = load_file(path, max_bytes=settings.max_file_bytes, max_pages=settings.max_pages)
     return doc
-
-
-def to_markdown(result, title: str = "Contract review") -> str:
-    """The review as a Markdown report: findings by severity, each with why, sources and suggestion."""
-    from .answer import DISCLAIMER, JURISDICTION_NAMES
-
-    lines = [f"# {title}", ""]
-    place = JURISDICTION_NAMES.get(result.jurisdiction or "", result.jurisdiction or "not determined")
-    origin = f" (from the {result.jurisdiction_from})" if result.jurisdiction_from else ""
-    lines.append(f"Jurisdiction: {place}{origin}. Clauses read: {len(result.clauses)}.")
-    lines.append("")
-    if not result.replica_clauses_found:
-        lines.append("**No digital-replica clauses found** (nothing about likeness, voice, scans, "
-                     "digital replicas or AI).")
-        lines.append("")
-    if not result.findings:
-        lines.append("No risky clauses found by the playbook.")
-    for i, f in enumerate(result.findings, 1):
-        where = f"clause {f.clause_id}" if f.clause_id else "clause"
-        page = f", page {f.page}" if f.page else ""
-        scope = " (missing from the whole contract)" if f.scope == "contract" and f.check_id != "three-part-test" else ""
-        lines += [f"## {i}. [{SEVERITY_MARK.get(f.severity, f.severity)}] {f.title}{scope}", "",
-                  f"*{where}{page}, characters {f.start}–{f.end}*", "",
-                  "> " + " ".join(f.clause.split())[:1200], "", f"**Why:** {f.why}", ""]
-        for c in f.citations:
-            lines.append(f"[{c.n}] {c.title}, {c.section}: \"{' '.join(c.quote.split())}\""
-                         + (f" {c.url}" if c.url else ""))
-        if f.suggestion:
-            lines += ["", f"**Suggested wording** (clause library `{f.clause_library_id}`):", "",
-                      f.suggestion]
-        lines.append("")
-    lines += [f"_{DISCLAIMER}_", ""]
-    return "\n".join(lines)
-
-
-def edits_for(result) -> list:
-    """Tracked-change edits: each flagged clause replaced by its suggestion (the most severe finding
-    wins where spans overlap); a protection missing everywhere is inserted after its anchor clause."""
-    from .redline import Edit
-
-    replaced: list[tuple[int, int, str, str]] = []
-    inserted: dict[int, list[tuple[str, str]]] = {}
-    for f in result.findings:  # already ordered by severity
-        if not f.suggestion:
-            continue
-        comment = f"{f.title}: {f.why}"
-        if f.scope == "contract" and f.check_id != "three-part-test":
-            inserted.setdefault(f.end, []).append((f.suggestion, comment))
-        elif not any(s < f.end and f.start < e for s, e, _, _ in replaced):
-            replaced.append((f.start, f.end, f.suggestion, comment))
-    edits = [Edit(start=s, end=e, new_text=new, comment=c) for s, e, new, c in replaced]
-    for point, items in inserted.items():
-        if any(s < point < e for s, e, _, _ in replaced):
-            continue
-        edits.append(Edit(start=point, end=point, new_text="".join("\n\n" + t for t, _ in items),
-                          comment=" ".join(c for _, c in items)))
-    return sorted(edits, key=lambda e: (e.start, e.end))
 
 
 def register(app: typer.Typer) -> None:

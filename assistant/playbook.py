@@ -19,9 +19,8 @@ from typing import Sequence
 import numpy as np
 import yaml
 
-from .chunking import chunk_document
 from .errors import AssistantError
-from .types import Hit
+from .clauselib import CorpusSections as _FileSections
 
 PLAYBOOK_PATH = Path(__file__).with_name("playbook.yaml")
 SEVERITIES = ("high", "medium", "low")
@@ -261,47 +260,14 @@ def standard_positions(corpus: Path) -> dict[str, str]:
 # --- citing corpus sections without an index ---------------------------------------------------
 
 
-class CorpusSections:
-    """Find the passage of a corpus section by (doc id, label), straight from the corpus files.
-
-    Chunks are cut exactly as the indexer cuts them, so the Hit equals TwinGuard.section_hit's.
-    `embedder` is carried along so a CorpusSections can stand in for a TwinGuard in `review`.
-    """
+class CorpusSections(_FileSections):
+    """Section lookup straight from the corpus files (settings.corpus, then the built-in corpus), carrying
+    `settings` and `embedder` so it can stand in for a TwinGuard in `review` without an index."""
 
     def __init__(self, settings, embedder=None, roots: Sequence[Path] | None = None):
         from .config import builtin_corpus
 
+        super().__init__(tuple(roots or (Path(settings.corpus), builtin_corpus())), settings.chunk_size,
+                         settings.chunk_overlap, settings.min_chunk)
         self.settings = settings
         self.embedder = embedder
-        self.roots = tuple(roots or dict.fromkeys([Path(settings.corpus), builtin_corpus()]))
-        self._chunks: dict[str, list] | None = None
-        self._meta: dict[str, dict] = {}
-
-    def _load(self) -> dict[str, list]:
-        if self._chunks is None:
-            from .loaders import iter_files, load_file
-
-            chunks: dict[str, list] = {}
-            for root in self.roots:
-                if not Path(root).exists():
-                    continue
-                for path in iter_files(Path(root)):
-                    try:
-                        doc, _ = load_file(path, root=Path(root))
-                    except AssistantError:
-                        continue
-                    if doc.id in chunks:
-                        continue
-                    chunks[doc.id] = chunk_document(doc, self.settings.chunk_size, self.settings.chunk_overlap,
-                                                    self.settings.min_chunk)
-                    self._meta[doc.id] = dict(doc.meta)
-            self._chunks = chunks
-        return self._chunks
-
-    def section_hit(self, doc_id: str, label: str | None) -> Hit | None:
-        chunks = self._load().get(doc_id, [])
-        if label:
-            chunks = [c for c in chunks if c.label == label.strip() or c.section.endswith(label.strip())]
-        if not chunks:
-            return None
-        return Hit(chunk=chunks[0], score=1.0, via="fused", meta=dict(self._meta.get(doc_id, {})))

@@ -86,3 +86,41 @@ def test_staff_can_add_a_document_with_the_passphrase(tmp_path, monkeypatch):
     report = tg.index()
     assert "library/evil-name.md" in report.added
     assert tg.search("deletion of body scans within 30 days", k=1)[0].chunk.doc_id == "library/evil-name.md"
+
+
+RISKY = ("7. Digital Twin. The Model grants the Company an irrevocable, perpetual licence to create and use "
+         "a digital replica of the Model's face, body and voice in all media now known or hereafter devised, "
+         "throughout the universe, and the Company may sublicense it to any third party.")
+
+
+def test_check_a_pasted_clause_shows_findings_and_downloads(app):
+    app.switch_page("app_pages/check.py").run()
+    assert not app.exception
+    app.text_area(key="pasted").input(RISKY)
+    app.button[0].click().run()
+    assert not app.exception
+    titles = [e.label for e in app.expander]
+    assert any("High risk" in t for t in titles), titles
+    assert any("perpetual" in t.lower() or "term" in t.lower() for t in titles), titles
+    labels = [b.label for b in app.get("download_button")]
+    assert labels == ["Word (tracked changes)", "Markdown", "JSON"]
+
+
+def test_check_with_nothing_entered_is_a_friendly_message(app):
+    app.switch_page("app_pages/check.py").run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert "Upload a file or paste some text first." in [e.value for e in app.error]
+
+
+def test_draft_a_rider_from_the_form(app):
+    app.switch_page("app_pages/draft.py").run()
+    assert not app.exception
+    app.text_input[1].input("Ada Model")
+    app.text_input[2].input("Brand Ltd")
+    app.button[0].click().run()
+    assert not app.exception
+    body = " ".join(m.value for m in app.markdown)
+    assert "Ada Model" in body and "Brand Ltd" in body
+    assert [b.label for b in app.get("download_button")] == ["Word (.docx)", "Markdown"]
+    assert any(e.label.startswith("[1] ") for e in app.expander)

@@ -95,8 +95,46 @@ def test_ask_a_question_and_see_a_cited_answer(server, browser, width, height, l
     citation.first.click()
     page.locator("mark").first.wait_for(timeout=30_000)
     shoot(page, f"ask-answer-{label}")
-    for path, title in (("sources", "Sources"), ("about", "About TwinGuard")):
+    for path, title, marker in (("check", "Check a contract", "Which law applies?"),
+                                ("draft", "Draft a rider", "Draft the rider"),
+                                ("sources", "Sources", "Add documents (staff)"),
+                                ("about", "About TwinGuard", "Passages")):
         page.goto(f"{server}/{path}", wait_until="domcontentloaded")
         page.get_by_role("heading", name=title).wait_for(timeout=60_000)
+        page.get_by_text(marker).first.wait_for(timeout=60_000)
         shoot(page, f"{path}-{label}")
+    page.close()
+
+
+CONTRACT = [
+    "DIGITAL TWIN AGREEMENT\n\n1. Parties. This agreement is between Ada Model (the Model) and Brand Ltd (the Company).",
+    "2. Licence. The Model grants the Company an irrevocable, perpetual licence to create and use a digital "
+    "replica of the Model's face, body and voice in all media throughout the universe, and the Company may "
+    "sublicense it to any third party.\n\n3. Governing law. This agreement is governed by the laws of the "
+    "State of New York.",
+]
+
+
+def test_upload_a_contract_pdf_and_download_the_tracked_changes(server, browser, tmp_path):
+    import zipfile
+
+    from tests.files import pdf_bytes
+
+    pdf = tmp_path / "contract.pdf"
+    pdf.write_bytes(pdf_bytes(CONTRACT))
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page.goto(f"{server}/check", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Check a contract").wait_for(timeout=180_000)
+    page.locator("input[type='file']").first.set_input_files(str(pdf))
+    page.get_by_text("contract.pdf").first.wait_for(timeout=60_000)
+    page.get_by_role("button", name="Check", exact=True).click()
+    page.get_by_text("High risk").first.wait_for(timeout=180_000)
+    shoot(page, "check-findings-desktop")
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Word (tracked changes)").click()
+    target = tmp_path / "review.docx"
+    info.value.save_as(str(target))
+    with zipfile.ZipFile(target) as docx:
+        xml = docx.read("word/document.xml").decode("utf-8")
+    assert "<w:ins " in xml and "<w:del " in xml
     page.close()
