@@ -111,13 +111,25 @@ def readable(text: str, titles: dict[str, str]) -> str:
     return re.sub(r"[*_`]{1,2}([^*_`]+)[*_`]{1,2}", r"\1", text)
 
 
-def score_sentence(sentence: Sentence, terms: set[str], rank_score: float) -> float:
+PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z0-9 ,.'’-]{2,}\]")
+NUMERIC_QUESTION_RE = re.compile(r"\b(?:how (?:much|long|many|old)|when|what (?:date|age|fine)|fines?|penalt\w*|"
+                                 r"years?|days?|percent|commission)\b", re.I)
+
+
+def score_sentence(sentence: Sentence, terms: set[str], rank_score: float, wants_number: bool = False) -> float:
+    """Term overlap with the question, weighted by the passage's rank; a sentence with a number is
+    preferred for "how much / how long / when" questions, template placeholders are avoided."""
     words = set(tokenize(sentence.text))
     if not words:
         return 0.0
     overlap = len(words & terms) / max(1, len(terms))
     brevity = 1.0 if len(sentence.text) <= 300 else 0.8
-    return rank_score * (0.35 + overlap) * brevity
+    score = rank_score * (0.35 + overlap) * brevity
+    if wants_number and re.search(r"\d", sentence.text):
+        score *= 1.5
+    if PLACEHOLDER_RE.search(sentence.text) or sentence.text.startswith(("*Why", "_Why", "Why:")):
+        score *= 0.5
+    return score
 
 
 def compose(question: str, hits: Sequence[Hit], settings: Settings, *,
@@ -203,6 +215,7 @@ def with_correction(hit: Hit, candidates: Sequence[Sentence], i: int) -> Sentenc
 def pick_sentences(question: str, hits: Sequence[Hit], limit: int) -> list[tuple[Hit, Sentence]]:
     """The best sentence of each passage, at most one per section and two per document."""
     terms = set(tokenize(question))
+    wants_number = bool(NUMERIC_QUESTION_RE.search(question))
     picks: list[tuple[Hit, Sentence]] = []
     sections: set[tuple[str, str]] = set()
     per_doc: dict[str, int] = {}
@@ -215,7 +228,8 @@ def pick_sentences(question: str, hits: Sequence[Hit], limit: int) -> list[tuple
             continue
         sections.add(key)
         per_doc[hit.chunk.doc_id] = per_doc.get(hit.chunk.doc_id, 0) + 1
-        best = max(range(len(candidates)), key=lambda i: score_sentence(candidates[i], terms, hit.score))
+        best = max(range(len(candidates)),
+                   key=lambda i: score_sentence(candidates[i], terms, hit.score, wants_number))
         picks.append((hit, with_correction(hit, candidates, best)))
         if len(picks) >= limit:
             break

@@ -25,9 +25,14 @@ def place_in(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+PRONOUN_RE = re.compile(r"\b(?:that|this|it|they|them|there|those|these)\b", re.I)
+
+
 def is_follow_up(question: str) -> bool:
+    """"and in California?", "what about Spain", or a short question leaning on a pronoun ("is that law?")."""
     words = re.findall(r"\w+", question)
-    return bool(FOLLOW_UP_RE.match(question)) or (len(words) <= 4 and place_in(question) is not None)
+    return (bool(FOLLOW_UP_RE.match(question)) or (len(words) <= 4 and place_in(question) is not None)
+            or (len(words) <= 5 and bool(PRONOUN_RE.search(question))))
 
 
 def contextualize(question: str, history: Sequence[str]) -> tuple[str, str | None]:

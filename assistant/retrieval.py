@@ -169,8 +169,9 @@ class Retriever:
     # -- search -------------------------------------------------------------------------------
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None,
-               mode: Mode = "hybrid", doc_aware: bool | None = None) -> list[Hit]:
-        """The k best passages for the query, best first."""
+               mode: Mode = "hybrid", doc_aware: bool | None = None, per_doc: int | None = None) -> list[Hit]:
+        """The k best passages for the query, best first; `per_doc` caps passages from one document
+        (so one long FAQ cannot crowd out the laws it summarises)."""
         view = self.refresh()
         if not view.chunks:
             raise IndexNotBuiltError("Nothing is indexed yet; run `twinguard index` first.")
@@ -224,6 +225,15 @@ class Retriever:
         scores = dict(ranked)
         order = drop_overlapping((cid, (view.chunks[cid].doc_id, view.chunks[cid].start, view.chunks[cid].end))
                                  for cid, _ in ranked if cid in view.chunks)
+        if per_doc:
+            counts: dict[str, int] = {}
+            capped = []
+            for cid in order:
+                doc_id = view.chunks[cid].doc_id
+                if counts.get(doc_id, 0) < per_doc:
+                    counts[doc_id] = counts.get(doc_id, 0) + 1
+                    capped.append(cid)
+            order = capped
         hits = []
         for cid in order[:k]:
             chunk = view.chunks[cid]

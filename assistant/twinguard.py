@@ -77,7 +77,8 @@ class TwinGuard:
         standalone, place = contextualize(question, list(history))
         if not jurisdiction or jurisdiction == "all":
             jurisdiction = place
-        hits = self.retriever.search(standalone, self.settings.k, Filters(jurisdiction=scope(jurisdiction)))
+        hits = self.retriever.search(standalone, self.settings.k, Filters(jurisdiction=scope(jurisdiction)),
+                                     per_doc=2)
         titles = {d: m.get("short_title") or m.get("title", d) for d, m in self.retriever.docs.items()}
         answer = compose(standalone, hits, self.settings, titles=titles, resolve=self.section_hit)
         if self.settings.llm and not answer.refused:

@@ -75,3 +75,10 @@ def test_a_reported_claim_is_quoted_with_its_correction():
     answer = compose("fine for missing labels", [hit("es", text, jurisdiction="ES")], SETTINGS)
     assert "That is misleading" in answer.citations[0].quote
     assert answer.citations[0].quote == text[:answer.citations[0].end - 100]
+
+
+def test_number_questions_prefer_the_sentence_with_the_figure():
+    text = ("The Labor Commissioner can impose civil penalties on agencies and clients. "
+            "The penalties are USD 3,000 for a first violation and USD 5,000 for later ones.")
+    answer = compose("How much are the penalties?", [hit("fwa", text)], SETTINGS)
+    assert "3,000" in answer.citations[0].quote

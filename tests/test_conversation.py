@@ -27,3 +27,12 @@ def test_place_in():
     assert place_in("Is this legal in California?") == "US-CA"
     assert place_in("New York vs California") is None
     assert place_in("tell us more") is None
+
+
+def test_short_pronoun_questions_are_follow_ups():
+    question, _ = contextualize("Is that already law?", PREVIOUS)
+    assert "digital twin" in question and "already law" in question
+
+
+def test_a_full_question_with_pronouns_stands_alone():
+    assert contextualize("Can they use it after my contract ends?", PREVIOUS)[0] == "Can they use it after my contract ends?"

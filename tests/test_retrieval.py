@@ -58,3 +58,9 @@ def test_ask_end_to_end_cites_the_law(indexed):
 def test_out_of_scope_is_declined(indexed):
     answer = indexed.ask("What is a good recipe for banana bread?")
     assert answer.refused and not answer.citations
+
+
+def test_per_document_cap(indexed):
+    hits = indexed.retriever.search("digital replica consent penalties labelling", 8, per_doc=1)
+    docs = [h.chunk.doc_id for h in hits]
+    assert len(docs) == len(set(docs)) and len(docs) >= 3
