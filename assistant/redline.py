@@ -199,7 +199,6 @@ class _Revisions:
 
 def _run(text: str, deleted: bool):
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     run = OxmlElement("w:r")
     body = OxmlElement("w:delText" if deleted else "w:t")

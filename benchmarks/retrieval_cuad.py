@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.chunking import chunk_document, embedding_text  # noqa: E402
+from assistant.chunking import embedding_text  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.legalbench import DEFAULT_KS, evaluate, load_benchmark, referenced_files  # noqa: E402
-from assistant.loaders import load_file  # noqa: E402
 from assistant.twinguard import TwinGuard  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "cuad"

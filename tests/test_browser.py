@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURE_CORPUS
+from tests.servers import free_port, stop
 
 CHROMIUM = "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parent.parent
@@ -30,11 +30,6 @@ if not Path(CHROMIUM).exists():
     pytest.skip("Chromium not installed (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +54,7 @@ def server(tmp_path_factory):
             assert proc.poll() is None, (root / "streamlit.log").read_text()
             time.sleep(0.5)
     yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
 
 
 @pytest.fixture(scope="module")

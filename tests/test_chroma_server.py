@@ -1,7 +1,6 @@
 """The same code against a real Chroma server (`chroma run`) on loopback."""
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,12 +12,8 @@ import pytest
 from assistant.config import Settings
 from assistant.twinguard import TwinGuard
 from tests.conftest import FIXTURE_CORPUS
+from tests.servers import free_port, stop
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -43,11 +38,7 @@ def chroma_server(tmp_path):
         proc.kill()
         pytest.fail("chroma server did not start in 60 s")
     yield port
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
 
 
 def test_index_and_search_through_a_chroma_server(tmp_path, chroma_server, embedder):

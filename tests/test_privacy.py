@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import shutil
 import tempfile
 import uuid
@@ -122,12 +121,32 @@ def test_a_question_stays_in_its_own_browser_session(app_env, caplog):
     assert mark not in caplog.text
 
 
-def test_check_contract_page_keeps_uploads_private():
-    page = Path(APP).parent / "app_pages" / "check.py"
-    if not page.exists():
-        pytest.skip("no 'Check a contract' page yet (app_pages/check.py); covered by the review test above")
+def test_check_contract_page_keeps_uploads_private(tmp_path, monkeypatch):
+    """A contract checked in one browser session is not on disk, not in the index, not in another session."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(page), default_timeout=240)
-    at.run()
-    assert not at.exception
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, corpus)
+    home = tmp_path / "home"
+    monkeypatch.setenv("TWINGUARD_HOME", str(home))
+    monkeypatch.setenv("TWINGUARD_CORPUS", str(corpus))
+    mark = "ZEBRAQUOKKA" + uuid.uuid4().hex[:10].upper()
+    clause = (f"7. Digital Twin. {mark} grants the Company a perpetual, irrevocable licence to create and use "
+              "a digital replica of the Model's face and voice in all media, and the Company may sublicense it.")
+    first = AppTest.from_file(str(Path(APP).parent / "app_pages" / "check.py"), default_timeout=240)
+    first.run()
+    first.text_area(key="pasted").input(clause)
+    first.button[0].click().run()
+    assert not first.exception
+    assert any(mark in m.value for m in first.markdown), "the review should show the clause"
+    for path in home.rglob("*"):
+        if path.is_file():
+            assert mark.encode() not in path.read_bytes(), path
+    from assistant.config import Settings
+    from assistant.twinguard import TwinGuard
+
+    tg = TwinGuard(Settings.from_env())
+    assert all(mark not in c.text for c in tg.catalog.iter_chunks())
+    second = AppTest.from_file(str(Path(APP).parent / "app_pages" / "check.py"), default_timeout=240)
+    second.run()
+    assert "review" not in second.session_state and not any(mark in m.value for m in second.markdown)
