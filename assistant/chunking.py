@@ -117,13 +117,17 @@ def _pieces(text: str, root: str) -> list[_Piece]:
     return [p for p in (_trim(text, p) for p in pieces) if p.end > p.start]
 
 
-def _trim(text: str, piece: _Piece) -> _Piece:
-    start, end = piece.start, piece.end
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) so the span neither starts nor ends with whitespace."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return _Piece(start, end, piece.level, piece.path)
+    return start, end
+
+
+def _trim(text: str, piece: _Piece) -> _Piece:
+    return _Piece(*strip_span(text, piece.start, piece.end), piece.level, piece.path)
 
 
 def _pack(pieces: list[_Piece], size: int, min_size: int) -> list[_Piece]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .chunking import MD_HEADING, chunk_document, section_label
+from .chunking import MD_HEADING, chunk_document, section_label, strip_span
 from .errors import AssistantError, LoadError
 from .loaders import load_bytes, load_text
 from .schema import REF_RE
@@ -86,22 +86,14 @@ def _sections(text: str) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _position(text: str, label: str, span: tuple[int, int], where: str) -> Position:
-    start, end = _strip_span(text, *span)
+    start, end = strip_span(text, *span)
     body = text[start:end]
     cut = body.find(GIVES_UP)
     if cut < 0:
         raise ClauseLibraryError(f"{where}: section '{label}' has no line starting '{GIVES_UP}'.")
     gives_up = " ".join(body[cut + len(GIVES_UP):].split())
-    clause_start, clause_end = _strip_span(text, start, start + cut)
+    clause_start, clause_end = strip_span(text, start, start + cut)
     if clause_end <= clause_start:
         raise ClauseLibraryError(f"{where}: section '{label}' has no clause wording before '{GIVES_UP}'.")
     return Position(label, text[clause_start:clause_end], gives_up, clause_start, clause_end)
@@ -164,7 +156,7 @@ def parse_entry(data: bytes, name: str) -> Entry:
     risks = meta.get("risks") or []
     if not isinstance(checks, list) or not isinstance(risks, list):
         raise ClauseLibraryError(f"{name}: 'checks' and 'risks' must be lists.")
-    risk_span = _strip_span(text, *sections["Risk"])
+    risk_span = strip_span(text, *sections["Risk"])
     return Entry(
         id=entry_id, title=str(meta.get("title") or entry_id),
         short_title=str(meta.get("short_title") or meta.get("title") or entry_id),

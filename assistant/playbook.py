@@ -21,6 +21,7 @@ import yaml
 
 from .errors import AssistantError
 from .clauselib import CorpusSections as _FileSections
+from .clauselib import load_library, parse_entry
 
 PLAYBOOK_PATH = Path(__file__).with_name("playbook.yaml")
 SEVERITIES = ("high", "medium", "low")
@@ -213,48 +214,19 @@ def _build(data: dict) -> Playbook:
 
 # --- the clause library's standard positions --------------------------------------------------
 
-SECTION_RE = re.compile(r"^##\s+(.+?)\s*$", re.M)
-
 
 def standard_position(markdown: str) -> str:
     """The "## Standard position" paragraph of a clause-library entry, without the
-    "What the model gives up" note."""
-    sections = _sections(markdown)
-    body = sections.get("standard position", "")
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip()]
-    kept = [p for p in paragraphs if not p.lower().startswith("what the model gives up")]
-    return "\n\n".join(kept)
-
-
-def _sections(markdown: str) -> dict[str, str]:
-    matches = list(SECTION_RE.finditer(markdown))
-    out = {}
-    for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(markdown)
-        out[match.group(1).split(" — ")[0].strip().lower()] = markdown[match.end():end].strip()
-    return out
+    "What the model gives up" note (parsed by assistant.clauselib)."""
+    return parse_entry(markdown.encode("utf-8"), "entry.md").standard.text
 
 
 def standard_positions(corpus: Path) -> dict[str, str]:
-    """{clause-library id: standard position text} from corpus/clause-library/cl-*.md. Uses
-    assistant.clauselib when it exists (the richer parser), else the small parser above."""
-    try:
-        from .clauselib import load_library  # type: ignore[import-not-found]
-    except ImportError:
-        load_library = None
-    if load_library is not None:
-        try:
-            out = {k: str(getattr(v.standard, "text", v.standard) or "") for k, v in load_library(corpus).items()}
-            return {k: v for k, v in out.items() if v}
-        except Exception:  # noqa: BLE001 - fall back to our own parser if theirs cannot read this corpus
-            pass
-    out = {}
-    for path in sorted((corpus / "clause-library").glob("cl-*.md")):
-        text = path.read_text(encoding="utf-8")
-        standard = standard_position(text)
-        if standard:
-            out[path.stem] = standard
-    return out
+    """{clause-library id: standard position text} from corpus/clause-library/cl-*.md ({} when the
+    corpus has no clause library, so the caller can fall back to the built-in one)."""
+    if not (corpus / "clause-library").is_dir():
+        return {}
+    return {k: v.standard.text for k, v in load_library(corpus).items() if v.standard.text}
 
 
 # --- citing corpus sections without an index ---------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .chunking import find_boundaries
+from .chunking import find_boundaries, strip_span
 from .types import Document
 
 MAX_CLAUSE = 2500          # characters; longer unnumbered text is cut at blank lines, then sentences
@@ -165,7 +165,7 @@ def _spans(text: str):
         if level > 0:
             stack.append((level, label))
         path = tuple(lab for _, lab in stack)
-        start, end = _trim(text, offset, end)
+        start, end = strip_span(text, offset, end)
         if end <= start:
             continue
         body = text[start:end]
@@ -178,14 +178,6 @@ def _spans(text: str):
 
 def _is_heading_only(body: str) -> bool:
     return "\n" not in body.strip() and len(body) <= HEADING_MAX and not body.rstrip().endswith((".", ";", ":"))
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -203,9 +195,9 @@ def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out, cursor = [], start
     for match in re.finditer(r"\n[ \t]*\n", text[start:end]):
-        out.append(_trim(text, cursor, start + match.start()))
+        out.append(strip_span(text, cursor, start + match.start()))
         cursor = start + match.end()
-    out.append(_trim(text, cursor, end))
+    out.append(strip_span(text, cursor, end))
     return [(s, e) for s, e in out if e > s]
 
 
@@ -214,16 +206,16 @@ def _sentence_groups(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out, cursor = [], start
     for cut in cuts:
         if cut - cursor >= TARGET_PART:
-            out.append(_trim(text, cursor, cut))
+            out.append(strip_span(text, cursor, cut))
             cursor = cut
-    out.append(_trim(text, cursor, end))
+    out.append(strip_span(text, cursor, end))
     final = []
     for s, e in out:  # a run-on stretch with no sentence ends at all: hard cuts at spaces
         while e - s > MAX_CLAUSE:
             cut = text.rfind(" ", s + TARGET_PART, s + MAX_CLAUSE)
             cut = cut if cut > s else s + MAX_CLAUSE
-            final.append(_trim(text, s, cut))
-            s = _trim(text, cut, e)[0]
+            final.append(strip_span(text, s, cut))
+            s = strip_span(text, cut, e)[0]
         final.append((s, e))
     return [(s, e) for s, e in final if e > s]
 

@@ -59,3 +59,13 @@ def fresh(tmp_path, embedder):
     corpus = tmp_path / "corpus"
     shutil.copytree(FIXTURE_CORPUS, corpus)
     return TwinGuard(Settings(home=tmp_path / "home", corpus=corpus), embedder=embedder)
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    """Environment for the web app over a copy of the fixture corpus; returns the data directory."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, corpus)
+    monkeypatch.setenv("TWINGUARD_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TWINGUARD_CORPUS", str(corpus))
+    return tmp_path / "home"

@@ -1,22 +1,16 @@
 """The web app through Streamlit's AppTest: every page renders; a question gets a cited answer."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FIXTURE_CORPUS
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(FIXTURE_CORPUS, corpus)
-    monkeypatch.setenv("TWINGUARD_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("TWINGUARD_CORPUS", str(corpus))
+def app(app_env):
     at = AppTest.from_file(APP, default_timeout=240)
     at.run()
     assert not at.exception
@@ -68,11 +62,7 @@ def test_sources_and_about_pages(app):
     assert [m.value for m in app.metric][:1] == ["4"]
 
 
-def test_staff_can_add_a_document_with_the_passphrase(tmp_path, monkeypatch):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(FIXTURE_CORPUS, corpus)
-    monkeypatch.setenv("TWINGUARD_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("TWINGUARD_CORPUS", str(corpus))
+def test_staff_can_add_a_document_with_the_passphrase(app_env, monkeypatch):
     monkeypatch.setenv("TWINGUARD_STAFF_PASSPHRASE", "s3cret")
     from assistant.config import Settings
     from assistant.library import add_to_library, staff_allowed

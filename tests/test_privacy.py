@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import logging
-import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -13,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from assistant.loaders import load_bytes
-from tests.conftest import FIXTURE_CORPUS
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
@@ -90,15 +88,6 @@ def test_reviewed_contract_stays_out_of_index_disk_temp_and_logs(fresh, tmp_path
     assert mark not in out and mark not in err
 
 
-@pytest.fixture
-def app_env(tmp_path, monkeypatch):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(FIXTURE_CORPUS, corpus)
-    monkeypatch.setenv("TWINGUARD_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("TWINGUARD_CORPUS", str(corpus))
-    return tmp_path / "home"
-
-
 def all_text(at) -> str:
     parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.label for e in at.expander]
     return " ".join(str(p) for p in parts)
@@ -121,15 +110,11 @@ def test_a_question_stays_in_its_own_browser_session(app_env, caplog):
     assert mark not in caplog.text
 
 
-def test_check_contract_page_keeps_uploads_private(tmp_path, monkeypatch):
+def test_check_contract_page_keeps_uploads_private(app_env):
     """A contract checked in one browser session is not on disk, not in the index, not in another session."""
     from streamlit.testing.v1 import AppTest
 
-    corpus = tmp_path / "corpus"
-    shutil.copytree(FIXTURE_CORPUS, corpus)
-    home = tmp_path / "home"
-    monkeypatch.setenv("TWINGUARD_HOME", str(home))
-    monkeypatch.setenv("TWINGUARD_CORPUS", str(corpus))
+    home = app_env
     mark = "ZEBRAQUOKKA" + uuid.uuid4().hex[:10].upper()
     clause = (f"7. Digital Twin. {mark} grants the Company a perpetual, irrevocable licence to create and use "
               "a digital replica of the Model's face and voice in all media, and the Company may sublicense it.")
