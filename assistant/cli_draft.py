@@ -72,7 +72,10 @@ def register(app: typer.Typer) -> None:
         """Draft a digital-replica rider from the clause library, every clause with its sources."""
         from .clauselib import CorpusSections, load_library
         from .config import Settings
-        from .drafting import RiderParams, draft_rider, parse_request, rider_docx, rider_markdown
+        from .drafting import draft_rider
+        from .rider import RiderParams
+        from .rider_export import rider_docx, rider_markdown
+        from .rider_request import parse_request
 
         given = {"model_name": model_name, "company_name": company, "permitted_uses": tuple(use) if use else None,
                  "media": tuple(media) if media else None, "territory": territory, "term_months": term_months,

@@ -89,7 +89,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON instead of a table."),
     ):
         """Evaluate TwinGuard on the gold set: retrieval, citations, key facts, refusals, latency."""
-        from .evaluation import ALL_VARIANTS, GoldError, check_thresholds, evaluate, load_gold, parse_limit, spread
+        from .evaluation import ALL_VARIANTS, check_thresholds, evaluate, parse_limit
+        from .gold import GoldError, load_gold, spread
 
         out = Console(soft_wrap=True, highlight=False)
         err = Console(stderr=True, soft_wrap=True, highlight=False)

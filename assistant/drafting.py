@@ -1,8 +1,8 @@
 """Rider drafting: a digital-replica rider assembled from the clause library's standard positions.
 
-    params = parse_request("12-month e-commerce licence, EUR 500 per use, EU")
+    params = parse_request("12-month e-commerce licence, EUR 500 per use, EU")   # rider_request.py
     rider = draft_rider(params, load_library(corpus), tg)      # tg: anything with section_hit()
-    rider_markdown(rider); rider_docx(rider)
+    rider_markdown(rider); rider_docx(rider)                   # rider_export.py
 
 Each clause is an entry's standard position with its [PLACEHOLDERS] filled from the parameters
 (unfilled ones stay visible), annotated with the entry's sources as citations, with the entry's
@@ -17,117 +17,20 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
-import io
 import re
-from dataclasses import dataclass
 from typing import Mapping, Protocol
 
-from .answer import DISCLAIMER, make_citation, pick_sentences, readable
+from .answer import make_citation, pick_sentences
 from .clauselib import Entry, Position
-from .errors import AssistantError
-from .schema import JURISDICTIONS
+from .rider import PLACEHOLDER_RE, DraftError, Rider, RiderClause, RiderParams
 from .types import Citation, Hit
 
-PLACEHOLDER_RE = re.compile(r"\[([A-Z][A-Z0-9 /'&.-]*?)(?:,\s*([^\]\[]+))?\]")
 REQUIRED_KEYS = ("FEE PER USE", "FEE PER PERIOD")     # a position needing an unset fee is passed over
 MINOR_MAX_TERM = 12
-JURISDICTION_ALIASES = {"NY": "US-NY", "NEW YORK": "US-NY", "CA": "US-CA", "CALIFORNIA": "US-CA", "IL": "US-IL",
-                        "ILLINOIS": "US-IL", "TN": "US-TN", "TENNESSEE": "US-TN", "EUROPE": "EU", "GB": "UK",
-                        "SPAIN": "ES", "DENMARK": "DK", "USA": "US", "NONE": "", "ALL": ""}
-
-
-class DraftError(AssistantError, ValueError):
-    """The parameters cannot make a rider (the message says which value and why)."""
 
 
 class SectionLookup(Protocol):
     def section_hit(self, doc_id: str, label: str | None) -> Hit | None: ...
-
-
-@dataclass(frozen=True)
-class RiderParams:
-    """What the rider says. Every field has a default; unset values stay visible as [PLACEHOLDERS]."""
-
-    model_name: str = ""
-    company_name: str = ""
-    permitted_uses: tuple[str, ...] = ()
-    media: tuple[str, ...] = ()
-    territory: str = ""
-    term_months: int = 12
-    fee_per_use: float | None = None
-    fee_per_period: float | None = None
-    currency: str = "EUR"
-    approval: bool = True
-    deletion_days: int = 30
-    jurisdiction: str = ""                   # EU, US-NY, US-CA, US-IL, UK, ... ("" = none chosen)
-    union: str = ""
-    minor: bool = False
-    period: str = "month"                    # what fee_per_period is paid for
-    start_date: str = ""                     # ISO date; the end date is computed from it
-    agency_name: str = ""                    # adds the no-power-of-attorney clause
-    placeholders: tuple[tuple[str, str], ...] = ()   # explicit fills, e.g. (("APPROVAL DAYS", "5"),)
-
-    def __post_init__(self):
-        place = JURISDICTION_ALIASES.get(self.jurisdiction.strip().upper(), self.jurisdiction.strip().upper())
-        if place and place not in JURISDICTIONS:
-            raise DraftError(f"Unknown jurisdiction '{self.jurisdiction}'; use one of {', '.join(JURISDICTIONS)}.")
-        object.__setattr__(self, "jurisdiction", place)
-        for name, top, what in (("term_months", 600, "The term (months)"),
-                                ("deletion_days", 3650, "The deletion period (days)")):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not str(value).strip().isdigit() or not 1 <= int(value) <= top:
-                raise DraftError(f"{what} must be a whole number from 1 to {top}, not {value!r}.")
-            object.__setattr__(self, name, int(value))
-        for name in ("fee_per_use", "fee_per_period"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                raise DraftError(f"{name.replace('_', ' ').capitalize()} cannot be negative ({value}).")
-        if self.start_date:
-            try:
-                _dt.date.fromisoformat(self.start_date)
-            except ValueError:
-                raise DraftError(f"The start date must be YYYY-MM-DD, not '{self.start_date}'.") from None
-
-
-@dataclass(frozen=True)
-class RiderClause:
-    number: int
-    heading: str
-    text: str
-    entry_id: str                            # "" for a clause of our own (jurisdiction additions)
-    sources: tuple[Citation, ...]
-    fallbacks: tuple[str, ...] = ()          # other positions, filled, with what the model gives up
-    position: str = "Standard position"
-
-
-@dataclass(frozen=True)
-class Rider:
-    title: str
-    clauses: tuple[RiderClause, ...]
-    notes: tuple[str, ...] = ()
-    model: str = ""
-    company: str = ""
-    short_titles: tuple[tuple[str, str], ...] = ()      # (doc id, short title) for compact source lines
-
-    @property
-    def citations(self) -> tuple[Citation, ...]:
-        seen: dict[int, Citation] = {}
-        for clause in self.clauses:
-            for c in clause.sources:
-                seen.setdefault(c.n, c)
-        return tuple(seen[n] for n in sorted(seen))
-
-    @property
-    def unfilled(self) -> tuple[str, ...]:
-        found = {m.group(0) for c in self.clauses for m in PLACEHOLDER_RE.finditer(c.text)}
-        return tuple(sorted(found))
-
-    def to_dict(self) -> dict:
-        return {"title": self.title, "notes": list(self.notes), "unfilled": list(self.unfilled),
-                "clauses": [{"number": c.number, "heading": c.heading, "text": c.text, "entry_id": c.entry_id,
-                             "position": c.position, "fallbacks": list(c.fallbacks),
-                             "sources": [s.to_dict() for s in c.sources]} for c in self.clauses],
-                "disclaimer": DISCLAIMER}
 
 
 # --- placeholders -------------------------------------------------------------------------------
@@ -347,176 +250,3 @@ def draft_rider(params: RiderParams, library: Mapping[str, Entry], tg: SectionLo
                  "clause library entries on excessive commission and long agency terms.")
     return Rider(rider.title, rider.clauses, tuple(notes), params.model_name, params.company_name,
                  tuple(sorted(citer.short.items())))
-
-
-# --- output -------------------------------------------------------------------------------------
-
-def _source_line(rider: Rider, sources: tuple[Citation, ...]) -> str:
-    short = dict(rider.short_titles)
-    return "; ".join(f"[{c.n}] {short.get(c.doc_id, c.title)}{', ' + c.section if c.section else ''}" for c in sources)
-
-
-def rider_text(rider: Rider) -> str:
-    """The contract wording alone (numbered clauses), as it would be signed: what a review should read."""
-    lines = [rider.title, ""]
-    for c in rider.clauses:
-        lines += [f"{c.number}. {c.heading}", "", c.text, ""]
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def rider_markdown(rider: Rider) -> str:
-    """The rider with a sources line per clause, the fallbacks to offer, notes and the source list."""
-    out = [f"# {rider.title}", "", f"_Drafted by TwinGuard from the clause library. {DISCLAIMER}_", ""]
-    for c in rider.clauses:
-        out += [f"## {c.number}. {c.heading}", "", c.text, "", f"_Sources: {_source_line(rider, c.sources)}_", ""]
-        out += [f"> **If the client pushes back** — {f}" for f in c.fallbacks] + ([""] if c.fallbacks else [])
-    if rider.notes:
-        out += ["## Notes", ""] + [f"- {n}" for n in rider.notes] + [""]
-    out += ["## Sources", ""]
-    for c in rider.citations:
-        quote = f": “{readable(c.quote, {})}”" if c.quote else ""
-        out.append(f"[{c.n}] {c.title}{', ' + c.section if c.section else ''}{quote}")
-    return "\n".join(out + ["", f"_{DISCLAIMER}_", ""])
-
-
-def rider_docx(rider: Rider) -> bytes:
-    """A DOCX: title, numbered clause headings, the clause text, a sources line per clause, and a footer."""
-    from docx import Document
-    from docx.shared import Pt
-
-    document = Document()
-    document.core_properties.title = rider.title
-    document.add_heading(rider.title, level=0)
-    document.add_paragraph("Drafted by TwinGuard from the clause library. " + DISCLAIMER).runs[0].italic = True
-    for c in rider.clauses:
-        document.add_heading(f"{c.number}. {c.heading}", level=1)
-        document.add_paragraph(c.text)
-        line = document.add_paragraph().add_run(f"Sources: {_source_line(rider, c.sources)}")
-        line.italic, line.font.size = True, Pt(8)
-    document.add_heading("Signatures", level=1)
-    for party in (rider.model or "[MODEL NAME]", rider.company or "[COMPANY NAME]"):
-        document.add_paragraph(f"Signed: ____________________  for {party}   Date: __________")
-    document.sections[0].footer.paragraphs[0].text = DISCLAIMER
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-
-
-# --- plain requests -----------------------------------------------------------------------------
-# Regular expressions over a short request. Recognised: term ("12-month", "two years", "annual"),
-# fees ("EUR 500 per use", "€1,200 a month", "$2k per post", "3000 USD annually"; no basis = per period
-# of the whole term), uses and media (e-commerce, campaign, lookbook, social media, print, TV, ...),
-# places (EU, New York, California, Illinois, UK, Spain, Denmark, US, worldwide), the model ("model Jane
-# Doe", "for Jane Doe"), the client ("brand Acme", "client Acme", "with Acme"), approval ("no approval"),
-# deletion ("delete within 14 days"), unions (SAG-AFTRA, Equity) and minors ("minor", "16-year-old").
-
-MAX_REQUEST_CHARS = 1000
-NUMBER_WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "nine": 9,
-                "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty-six": 36}
-TERM_RE = re.compile(r"\b(\d{1,3}|one|two|three|four|five|six|nine|twelve|eighteen|twenty-four|thirty-six|an?)"
-                     r"[\s-]*(months?|mos?|years?|yrs?)\b", re.I)
-CURRENCIES = {"eur": "EUR", "€": "EUR", "euro": "EUR", "euros": "EUR", "usd": "USD", "$": "USD", "dollars": "USD",
-              "gbp": "GBP", "£": "GBP", "pounds": "GBP", "dkk": "DKK", "chf": "CHF"}
-_CUR = r"EUR|USD|GBP|DKK|CHF|€|\$|£"
-_AMT = r"\d{1,3}(?:[,.\s]\d{3})+(?!\d)|\d+(?:\.\d+)?"
-MONEY_RE = re.compile(rf"(?:(?P<c1>{_CUR})\s*(?P<a1>{_AMT})\s*(?P<k1>k|thousand)?"
-                      rf"|(?<![\d.,])(?P<a2>{_AMT})\s*(?P<k2>k|thousand)?\s*"
-                      rf"(?P<c2>{_CUR}|euros?|dollars|pounds)(?![a-z]))"
-                      r"(?P<basis>\s*(?:/|per|a|an|each|for each|every)?\s*"
-                      r"(?:uses?|posts?|images?|items?|photos?|videos?|assets?|publications?|month|year|week|"
-                      r"quarter|annum|monthly|annually|yearly|weekly|quarterly))?", re.I)
-PERIODS = {"month": "month", "monthly": "month", "year": "year", "annum": "year", "annually": "year",
-           "yearly": "year", "week": "week", "weekly": "week", "quarter": "quarter", "quarterly": "quarter"}
-USES = ((r"e-?commerce|online (?:shop|store)|web ?shop|product pages?", "e-commerce product images"),
-        (r"\b(?:ad(?:vert(?:ising)?)?s?|campaigns?)\b", "advertising campaign"), (r"\blook ?books?\b", "lookbook"),
-        (r"\bcatalog(?:ue)?s?\b", "catalogue"), (r"\beditorial\b", "editorial"),
-        (r"\b(?:virtual )?try-?on\b", "virtual try-on"))
-MEDIA = ((r"\bsocial(?: media)?\b|instagram|tiktok|facebook", "social media"),
-         (r"\bprint\b|magazines?|posters?", "print"), (r"billboards?|out-of-home|\bOOH\b", "out-of-home"),
-         (r"\bTV\b|television|broadcast", "TV"),
-         (r"e-?commerce|online (?:shop|store)|web ?shop", "the Company's online shop"),
-         (r"\bwebsite\b", "the Company's website"))
-PLACES = ((r"\b(?:EU|E\.U\.|European Union|Europe(?:an)?|EEA)\b", "EU", "the European Union"),
-          (r"\b(?:New York|NYC|NY)\b", "US-NY", "New York"), (r"\bCalifornia\b|\bCA\b", "US-CA", "California"),
-          (r"\bIllinois\b|\bIL\b", "US-IL", "Illinois"), (r"\bTennessee\b|\bTN\b", "US-TN", "Tennessee"),
-          (r"\b(?:UK|United Kingdom|Britain|England)\b", "UK", "the United Kingdom"),
-          (r"\b(?:Spain|Spanish)\b", "ES", "Spain"), (r"\b(?:Denmark|Danish)\b", "DK", "Denmark"),
-          (r"\b(?:US|USA|U\.S\.|United States)\b", "US", "the United States"),
-          (r"\b(?:worldwide|global(?:ly)?|world)\b", "", "worldwide"))
-NAME = r"([A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+){1,3})"
-MODEL_RE = re.compile(rf"\b(?:[Mm]odel|for)\s+(?:named\s+)?{NAME}")
-NO_APPROVAL = r"\bno approval\b|\bwithout (?:the model'?s? )?approval\b|approval not (?:needed|required)"
-DELETION = r"\bdelet\w*\s+(?:within|after|in)?\s*(\d{1,4})\s*days?|\b(\d{1,4})[- ]days?\s+deletion"
-MINOR = r"\bminor\b|\bunder[- ]?18\b|\b(?:1[0-7]|[4-9])[- ]years?[- ]old\b|\baged (?:1[0-7]|[4-9])\b"
-CLIENT_RE = re.compile(r"\b(?:[Bb]rand|[Cc]lient|[Cc]ompany|with)\s+([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})")
-
-
-def _amount(text: str, thousands: str | None) -> float:
-    digits = re.sub(r"[,.\s](?=\d{3}(?!\d))", "", text)
-    return float(digits) * (1000 if thousands else 1)
-
-
-def parse_request(text: str) -> RiderParams:
-    """Read a short plain-language request into RiderParams; raise DraftError when nothing is recognised."""
-    text = " ".join((text or "").split())
-    if len(text) > MAX_REQUEST_CHARS:
-        raise DraftError(f"The request is {len(text):,} characters long; the limit is {MAX_REQUEST_CHARS:,}. "
-                         "Describe the deal in a sentence or two, or use the options.")
-    if not text:
-        raise DraftError("The request is empty. Example: \"12-month e-commerce licence, EUR 500 per use, EU\".")
-    got: dict = {}
-    for match in MONEY_RE.finditer(text):
-        currency = CURRENCIES[(match.group("c1") or match.group("c2")).lower()]
-        amount = _amount(match.group("a1") or match.group("a2"), match.group("k1") or match.group("k2"))
-        basis = (match.group("basis") or "").strip().lower().split()
-        word = basis[-1] if basis else ""
-        got["currency"] = currency
-        if word.rstrip("s") in ("use", "post", "image", "item", "photo", "video", "asset", "publication"):
-            got["fee_per_use"] = amount
-        else:
-            got["fee_per_period"] = amount
-            got["period"] = PERIODS.get(word, "licence term")
-    rest = MONEY_RE.sub(" ", text)            # "EUR 1,200 a month" is a fee, not a one-month term
-    if term := TERM_RE.search(rest):
-        count = term.group(1).lower()
-        n = int(count) if count.isdigit() else NUMBER_WORDS[count]
-        got["term_months"] = n * (12 if term.group(2).lower().startswith("y") else 1)
-    elif re.search(r"\b(?:annual|one-year|yearly) licen[cs]e\b", rest, re.I):
-        got["term_months"] = 12
-    uses = [name for pattern, name in USES if re.search(pattern, text, re.I)]
-    media = [name for pattern, name in MEDIA if re.search(pattern, text, re.I)]
-    if uses:
-        got["permitted_uses"] = tuple(uses)
-    if media:
-        got["media"] = tuple(dict.fromkeys(media))
-    places = [(code, name) for pattern, code, name in PLACES if re.search(pattern, text)]
-    if places:
-        got["territory"] = " and ".join(name for _, name in places)
-        codes = [code for code, _ in places if code]
-        if codes:
-            got["jurisdiction"] = next((c for c in codes if c != "US"), codes[0])
-    place_words = {w for _, name in places for w in name.split()}
-    if (model := MODEL_RE.search(text)) and not set(model.group(1).split()) & place_words:
-        got["model_name"] = model.group(1)
-    union = re.search(r"\b(SAG-AFTRA|Equity|Model Alliance)\b", text)
-    if union:
-        got["union"] = union.group(1)
-    for client in CLIENT_RE.finditer(text):
-        name = client.group(1).rstrip(".,")
-        if not set(name.split()) & place_words and not (union and union.group(1) in name):
-            got["company_name"] = name
-            break
-    if re.search(NO_APPROVAL, text, re.I):
-        got["approval"] = False
-    elif re.search(r"\bapprov", text, re.I):
-        got["approval"] = True
-    if deletion := re.search(DELETION, text, re.I):
-        got["deletion_days"] = int(deletion.group(1) or deletion.group(2))
-    if re.search(MINOR, text, re.I):
-        got["minor"] = True
-    if not got:
-        raise DraftError(f"Could not read any terms from \"{text[:200]}\". Try for example: \"12-month "
-                         "e-commerce licence, EUR 500 per use, EU\".")
-    return RiderParams(**got)

@@ -8,24 +8,21 @@ Pipeline variants run side by side in one pass over the same questions:
 - `ask` — the production path, `TwinGuard.ask` (conversation history, place filters and all); its
   retrieval metrics are measured on the hits the answer was built from.
 
-Metrics are small pure functions at the top of this module; `evaluate` runs them, `check_thresholds`
-compares a report with minimum/maximum figures for CI.
+The gold set is parsed in `gold.py` and the metrics are small pure functions in `metrics.py`;
+`evaluate` runs them, `check_thresholds` compares a report with minimum/maximum figures for CI.
 """
 
 from __future__ import annotations
 
 import inspect
-import math
-import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
-
-import yaml
+from typing import Callable, Sequence
 
 from .answer import compose
-from .chunking import section_label
+from .gold import GoldError, GoldItem, GoldSet
+from .metrics import (best_threshold, citation_precision, citation_recall, fact_in, fact_recall, first_rank, mean,
+                      normalize, percentile, reciprocal_rank, refusal_correct, source_recall)
 from .types import Answer, Hit
 
 VARIANTS: dict[str, tuple[str, bool]] = {
@@ -37,208 +34,6 @@ ALL_VARIANTS = (*VARIANTS, ASK)
 NO_ANSWERS = {"keyword"}           # hits without dense similarity: the refusal gate would always decline
 DEFAULT_KS = (1, 3, 6, 10)
 SWEEP = tuple(round(0.25 + 0.025 * i, 3) for i in range(11))   # 0.25 .. 0.50
-
-
-class GoldError(ValueError):
-    """The gold file cannot be used; the message names the item and field."""
-
-
-@dataclass(frozen=True)
-class Expected:
-    doc_id: str
-    section: str = ""               # a section label; empty = anywhere in the document
-
-    @classmethod
-    def parse(cls, ref: str) -> "Expected":
-        doc, _, section = str(ref).partition("#")
-        return cls(doc.strip(), section_label(section.strip()) if section.strip() else "")
-
-
-@dataclass(frozen=True)
-class GoldItem:
-    id: str
-    question: str
-    sources: tuple[Expected, ...] = ()
-    accept: tuple[str, ...] = ()
-    facts: tuple[tuple[str, ...], ...] = ()   # each fact: alternative wordings
-    context: str = ""
-    persona: str = "model"
-    type: str = "fact"
-    expect: str = "answer"
-
-    @property
-    def in_scope(self) -> bool:
-        return self.expect == "answer"
-
-    @property
-    def query(self) -> str:
-        """What a search variant is given: a follow-up carries its previous question along."""
-        return f"{self.context} {self.question}".strip()
-
-    @property
-    def source_docs(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(s.doc_id for s in self.sources))
-
-
-@dataclass(frozen=True)
-class GoldSet:
-    items: tuple[GoldItem, ...]
-    always_accept: tuple[str, ...] = ()
-
-    def acceptable(self, item: GoldItem) -> set[str]:
-        return set(item.source_docs) | set(item.accept) | set(self.always_accept)
-
-
-def _facts(raw, where: str) -> tuple[tuple[str, ...], ...]:
-    out = []
-    for fact in raw or ():
-        alts = tuple(str(a) for a in (fact if isinstance(fact, list) else [fact]) if str(a).strip())
-        if not alts:
-            raise GoldError(f"{where}: empty fact")
-        out.append(alts)
-    return tuple(out)
-
-
-def parse_gold(data) -> GoldSet:
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-        raise GoldError("the gold file must be a mapping with an `items` list")
-    items, seen = [], set()
-    for n, raw in enumerate(data["items"], 1):
-        where = f"item {n} ({raw.get('id', '?') if isinstance(raw, dict) else '?'})"
-        if not isinstance(raw, dict) or not raw.get("id") or not str(raw.get("question", "")).strip():
-            raise GoldError(f"{where}: needs an `id` and a `question`")
-        if raw["id"] in seen:
-            raise GoldError(f"{where}: duplicate id")
-        seen.add(raw["id"])
-        expect = raw.get("expect", "answer")
-        if expect not in ("answer", "decline"):
-            raise GoldError(f"{where}: expect must be answer or decline, got {expect!r}")
-        item = GoldItem(id=str(raw["id"]), question=str(raw["question"]).strip(),
-                        sources=tuple(Expected.parse(s) for s in raw.get("sources") or ()),
-                        accept=tuple(str(a) for a in raw.get("accept") or ()),
-                        facts=_facts(raw.get("facts"), where), context=str(raw.get("context") or "").strip(),
-                        persona=str(raw.get("persona", "model")), type=str(raw.get("type", "fact")), expect=expect)
-        if item.in_scope and not (item.sources and item.facts):
-            raise GoldError(f"{where}: an in-scope item needs `sources` and `facts`")
-        if not item.in_scope and item.sources:
-            raise GoldError(f"{where}: an out-of-scope item has no sources")
-        items.append(item)
-    return GoldSet(tuple(items), tuple(str(a) for a in data.get("always_accept") or ()))
-
-
-def load_gold(path: Path) -> GoldSet:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise GoldError(f"cannot read gold file {path}: {exc}") from exc
-    return parse_gold(data)
-
-
-def spread(items: Sequence, limit: int | None) -> list:
-    """`limit` items spread evenly over the list (the gold file is grouped by topic and type)."""
-    if not limit or limit >= len(items):
-        return list(items)
-    step = len(items) / limit
-    return [items[int(i * step)] for i in range(limit)]
-
-
-def check_gold(gold: GoldSet, texts: Mapping[str, str], labels: Mapping[str, set[str]]) -> list[str]:
-    """Problems with the gold set against the corpus: unknown documents or sections, facts not found in
-    the text of any document the item accepts."""
-    problems = []
-    for item in gold.items:
-        for src in item.sources:
-            if src.doc_id not in texts:
-                problems.append(f"{item.id}: unknown document {src.doc_id}")
-            elif src.section and src.section not in labels.get(src.doc_id, set()):
-                problems.append(f"{item.id}: {src.doc_id} has no section {src.section!r}")
-        for doc in set(item.accept) | set(gold.always_accept):
-            if doc not in texts:
-                problems.append(f"{item.id}: unknown accepted document {doc}")
-        corpus = [normalize(texts[d]) for d in gold.acceptable(item) if d in texts]
-        for fact in item.facts:
-            if not any(fact_in(fact, text) for text in corpus):
-                problems.append(f"{item.id}: fact {' / '.join(fact)!r} is in none of its documents")
-    return problems
-
-
-# -- metrics: small pure functions ---------------------------------------------------------------
-
-def normalize(text: str) -> str:
-    text = re.sub(r"[*_`]", "", text.replace("\u00a0", " ").replace("\u202f", " "))
-    return " ".join(text.lower().split())
-
-
-def fact_in(alternatives: Sequence[str], normalized_text: str) -> bool:
-    """Any alternative occurs as whole words ("30" does not match "300" or "2030")."""
-    return any(re.search(r"(?<!\w)" + re.escape(normalize(a)) + r"(?!\w)", normalized_text) for a in alternatives)
-
-
-def fact_recall(facts: Sequence[Sequence[str]], text: str) -> float | None:
-    if not facts:
-        return None
-    norm = normalize(text)
-    return sum(fact_in(f, norm) for f in facts) / len(facts)
-
-
-def matches(expected: Expected, doc_id: str, label: str = "", section_path: str = "") -> bool:
-    if doc_id != expected.doc_id:
-        return False
-    if not expected.section:
-        return True
-    return label == expected.section or expected.section in (section_label(p.strip()) for p in section_path.split("›"))
-
-
-def first_rank(ranked: Sequence[tuple[str, str, str]], expected: Sequence[Expected], sections: bool = False) -> int | None:
-    """1-based rank of the first (doc_id, label, section path) matching any expected source."""
-    for rank, (doc, label, path) in enumerate(ranked, 1):
-        for exp in expected:
-            if matches(exp if sections else Expected(exp.doc_id), doc, label, path):
-                return rank
-    return None
-
-
-def reciprocal_rank(rank: int | None) -> float:
-    return 1.0 / rank if rank else 0.0
-
-
-def source_recall(ranked_docs: Sequence[str], expected_docs: Sequence[str]) -> float:
-    return len(set(ranked_docs) & set(expected_docs)) / len(set(expected_docs)) if expected_docs else 0.0
-
-
-def citation_precision(cited_docs: Sequence[str], acceptable: Iterable[str]) -> float | None:
-    if not cited_docs:
-        return None
-    ok = set(acceptable)
-    return sum(d in ok for d in cited_docs) / len(cited_docs)
-
-
-def citation_recall(cited_docs: Sequence[str], expected_docs: Sequence[str]) -> float:
-    return source_recall(cited_docs, expected_docs)
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """Linear-interpolated percentile, q in [0, 1]."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    pos = q * (len(ordered) - 1)
-    low, high = math.floor(pos), math.ceil(pos)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
-
-
-def mean(values: Iterable[float | None]) -> float | None:
-    kept = [v for v in values if v is not None]
-    return sum(kept) / len(kept) if kept else None
-
-
-def refusal_correct(item: GoldItem, refused: bool) -> bool:
-    return refused != item.in_scope
-
-
-def best_threshold(sweep: Sequence[dict], current: float) -> float:
-    """Highest refusal accuracy; ties go to the value closest to the current one."""
-    return max(sweep, key=lambda row: (row["refusal_accuracy"], -abs(row["threshold"] - current)))["threshold"]
 
 
 # -- the run -------------------------------------------------------------------------------------

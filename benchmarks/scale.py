@@ -69,7 +69,7 @@ def link_corpus(size: str, target: Path) -> Path:
 
 
 def questions(limit: int) -> list:
-    from assistant.evaluation import load_gold, spread
+    from assistant.gold import load_gold, spread
 
     gold = load_gold(ROOT / "eval" / "gold.yaml")
     return spread([i for i in gold.items if i.in_scope and not i.context], limit)
@@ -85,7 +85,7 @@ def timed(fn, items) -> tuple[list[float], list]:
 
 
 def pct(values, q):
-    from assistant.evaluation import percentile
+    from assistant.metrics import percentile
 
     return round(percentile(values, q), 1)
 

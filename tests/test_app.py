@@ -114,3 +114,26 @@ def test_draft_a_rider_from_the_form(app):
     assert "Ada Model" in body and "Brand Ltd" in body
     assert [b.label for b in app.get("download_button")] == ["Word (.docx)", "Markdown"]
     assert any(e.label.startswith("[1] ") for e in app.expander)
+
+
+def test_draft_request_fills_the_form_and_keeps_a_monthly_fee(app):
+    app.switch_page("app_pages/draft.py").run()
+    app.text_input[0].input("Two-year social media campaign for Ada Lovelace, EUR 1,200 a month, New York").run()
+    assert not app.exception
+    assert app.text_input[1].value == "Ada Lovelace"
+    assert app.selectbox[0].value == "per month"
+    app.button[0].click().run()
+    assert not app.exception
+    body = " ".join(m.value for m in app.markdown).replace("\\", "")
+    assert "EUR 1,200" in body and "for each month" in body
+    assert "New York client consent" in body
+
+
+def test_draft_request_that_cannot_be_read_warns_and_keeps_defaults(app):
+    app.switch_page("app_pages/draft.py").run()
+    app.text_input[0].input("hello there").run()
+    assert not app.exception
+    assert any("Could not read any terms" in w.value for w in app.warning)
+    app.button[0].click().run()
+    assert not app.exception
+    assert [b.label for b in app.get("download_button")] == ["Word (.docx)", "Markdown"]

@@ -8,8 +8,10 @@ import pytest
 
 from assistant.clauselib import CorpusSections, load_library
 from assistant.config import Settings, builtin_corpus
-from assistant.drafting import (DraftError, RiderParams, draft_rider, fill, parse_request, rider_docx,
-                                rider_markdown, rider_text, values)
+from assistant.drafting import draft_rider, fill, values
+from assistant.rider import DraftError, RiderParams
+from assistant.rider_export import rider_docx, rider_markdown, rider_text
+from assistant.rider_request import parse_request
 from assistant.loaders import load_file
 from tests.conftest import FIXTURE_CORPUS
 

@@ -13,11 +13,10 @@ from typer.testing import CliRunner
 from assistant.cli_eval import default_gold, register
 from assistant.config import Settings, builtin_corpus
 from assistant.corpus import load_corpus
-from assistant.evaluation import (
-    Expected, GoldError, GoldItem, best_threshold, check_gold, check_thresholds, citation_precision,
-    citation_recall, fact_recall, first_rank, load_gold, parse_gold, parse_limit, percentile, reciprocal_rank,
-    spread, summarize,
-)
+from assistant.evaluation import check_thresholds, parse_limit, summarize
+from assistant.gold import Expected, GoldError, GoldItem, check_gold, load_gold, parse_gold, spread
+from assistant.metrics import (best_threshold, citation_precision, citation_recall, fact_recall, first_rank,
+                               percentile, reciprocal_rank)
 from assistant.twinguard import TwinGuard
 
 runner = CliRunner()

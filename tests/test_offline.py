@@ -73,7 +73,8 @@ except ImportError as exc:
     out["findings"] = f"review missing: {exc}"
 try:
     from assistant.clauselib import load_library
-    from assistant.drafting import draft_rider, parse_request
+    from assistant.drafting import draft_rider
+    from assistant.rider_request import parse_request
     rider = draft_rider(parse_request("12-month e-commerce licence, EUR 500 per use, EU"),
                         load_library(builtin), tg)
     out["rider_clauses"] = len(rider.clauses)
