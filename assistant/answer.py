@@ -31,6 +31,8 @@ COVERAGE = ("TwinGuard covers AI digital replicas (\"digital twins\") of models 
             "and the laws of the EU, UK, Spain, Denmark, New York, California, Tennessee, Illinois, "
             "US federal bills, China and South Korea.")
 LIST_MARK_RE = re.compile(r"^\s*(?:[-*+>]\s+|\d{1,3}[.)]\s+|\([a-z0-9]{1,3}\)\s+)")
+LEAD_IN_RE = re.compile(r"(?:\*\*|__)[^*_\n]{1,40}?[.:](?:\*\*|__)\s+")      # "**What this is.** ..."
+LEADING_REF_RE = re.compile(r"^\[\[([^\]]+)\]\]\s*[:—–-]\s*(\w)")          # "[[doc#sec]]: under ..."
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ def sentences(hit: Hit) -> list[Sentence]:
                 continue
             mark = LIST_MARK_RE.match(body)
             body = body[mark.end():].strip() if mark else body
+            lead = LEAD_IN_RE.match(body)
+            body = body[lead.end():] if lead and len(body) - lead.end() >= 25 else body
             if len(body) < 25 or sum(ch.isalpha() for ch in body) < 15:
                 continue
             start = chunk.start + text.find(body, s_start)
@@ -112,6 +116,7 @@ def readable(text: str, titles: dict[str, str]) -> str:
 
 
 PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z0-9 ,.'’-]{2,}\]")
+REPEAT_SHARE = 0.25      # a sentence with fewer new words than this share repeats what was said
 NUMERIC_QUESTION_RE = re.compile(r"\b(?:how (?:much|long|many|old)|when|what (?:date|age|fine)|fines?|penalt\w*|"
                                  r"years?|days?|percent|commission)\b", re.I)
 
@@ -175,7 +180,7 @@ def compose(question: str, hits: Sequence[Hit], settings: Settings, *,
             title = titles.get(match.group(1), match.group(1))
             return f"({title}, {match.group(2)})" if match.group(2) else f"({title})"
 
-        text = readable(REF_RE.sub(swap, sentence.text), titles)
+        text = readable(REF_RE.sub(swap, _ref_last(sentence.text)), titles)
         tags = []
         place = JURISDICTION_NAMES.get(hit.meta.get("jurisdiction", ""), "")
         if len(jurisdictions) > 1 and place:
@@ -196,6 +201,16 @@ def compose(question: str, hits: Sequence[Hit], settings: Settings, *,
                   mode="extractive", hits=tuple(hits))
 
 
+def _ref_last(text: str) -> str:
+    """"[[doc#sec]]: under the Act, ..." reads as "Under the Act, ... [[doc#sec]]" (the citation last)."""
+    match = LEADING_REF_RE.match(text)
+    if not match:
+        return text
+    body = match.group(2).upper() + text[match.end():]
+    end = len(body.rstrip()) - (1 if body.rstrip()[-1:] in ".!?" else 0)
+    return f"{body[:end]} [[{match.group(1)}]]{body[end:]}"
+
+
 CORRECTION_RE = re.compile(r"^(?:However|But|That is (?:misleading|wrong|not)|This is (?:misleading|wrong|not)|"
                            r"That figure|Not so|In fact)\b")
 
@@ -212,11 +227,24 @@ def with_correction(hit: Hit, candidates: Sequence[Sentence], i: int) -> Sentenc
     return chosen
 
 
-def pick_sentences(question: str, hits: Sequence[Hit], limit: int) -> list[tuple[Hit, Sentence]]:
-    """The best sentence of each passage, at most one per section and two per document."""
+def repeats(words: set[str], said: set[str]) -> bool:
+    """A sentence repeats what was said when it brings no new number and fewer than a quarter new words."""
+    new = words - said
+    if any(w[:1].isdigit() for w in new):
+        return False
+    return len(new) < max(2, REPEAT_SHARE * len(words))
+
+
+def pick_sentences(question: str, hits: Sequence[Hit], limit: int,
+                   lead_from: int = 3) -> list[tuple[Hit, Sentence]]:
+    """The best sentence of each passage, at most one per section and two per document, skipping a
+    sentence that mostly repeats one already picked. The lead (first pick) is the best-scoring sentence
+    of the first `lead_from` picks, so a passage ranked second with the sentence that answers the
+    question outright leads over a passage ranked first that only touches it."""
     terms = set(tokenize(question))
     wants_number = bool(NUMERIC_QUESTION_RE.search(question))
-    picks: list[tuple[Hit, Sentence]] = []
+    scored: list[tuple[float, Hit, Sentence]] = []
+    said: set[str] = set()
     sections: set[tuple[str, str]] = set()
     per_doc: dict[str, int] = {}
     for hit in hits:
@@ -224,16 +252,24 @@ def pick_sentences(question: str, hits: Sequence[Hit], limit: int) -> list[tuple
         if key in sections or per_doc.get(hit.chunk.doc_id, 0) >= 2:
             continue
         candidates = sentences(hit)
-        if not candidates:
+        ranked = sorted(((score_sentence(c, terms, hit.score, wants_number), i) for i, c in enumerate(candidates)),
+                        key=lambda pair: -pair[0])
+        for score, i in ranked:
+            words = set(tokenize(candidates[i].text))
+            if not repeats(words, said):
+                break
+        else:
             continue
         sections.add(key)
         per_doc[hit.chunk.doc_id] = per_doc.get(hit.chunk.doc_id, 0) + 1
-        best = max(range(len(candidates)),
-                   key=lambda i: score_sentence(candidates[i], terms, hit.score, wants_number))
-        picks.append((hit, with_correction(hit, candidates, best)))
-        if len(picks) >= limit:
+        said |= words
+        scored.append((score, hit, with_correction(hit, candidates, i)))
+        if len(scored) >= limit:
             break
-    return picks
+    if len(scored) > 1:
+        lead = max(range(min(lead_from, len(scored))), key=lambda j: scored[j][0])
+        scored.insert(0, scored.pop(lead))
+    return [(hit, sentence) for _, hit, sentence in scored]
 
 
 def make_citation(n: int, hit: Hit, sentence: Sentence) -> Citation:

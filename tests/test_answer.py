@@ -82,3 +82,39 @@ def test_number_questions_prefer_the_sentence_with_the_figure():
             "The penalties are USD 3,000 for a first violation and USD 5,000 for later ones.")
     answer = compose("How much are the penalties?", [hit("fwa", text)], SETTINGS)
     assert "3,000" in answer.citations[0].quote
+
+
+def test_bold_lead_ins_are_not_quoted():
+    text = "**What this is.** The Fashion Workers Act is a New York law for model agencies and clients."
+    found = sentences(hit("a", text, start=0))
+    assert [s.text for s in found] == ["The Fashion Workers Act is a New York law for model agencies and clients."]
+    assert text[found[0].start:found[0].end] == found[0].text
+
+
+def test_a_leading_reference_is_cited_at_the_end():
+    note = hit("cl", "- [[law#§ 1]]: under the law, a deep fake must be labelled as AI-made content.", start=0,
+               jurisdiction="EU", status="guidance")
+    law = hit("law", "Anyone who deploys AI to publish deep fakes must label them as AI-made.", start=0)
+    answer = compose("must a deep fake be labelled", [note], SETTINGS, resolve=lambda d, s: law if d == "law" else None)
+    first = answer.text.splitlines()[0]
+    assert first.startswith("Under the law, a deep fake must be labelled as AI-made content [")
+    assert not re.search(r"^\[\d+\]:", first)
+
+
+def test_a_point_that_repeats_the_lead_is_left_out_but_a_new_fact_is_kept():
+    lead = hit("a", "New York law requires adverts to disclose synthetic performers.", score=0.9, start=0)
+    same = hit("b", "New York law now requires adverts to disclose synthetic performers.", score=0.8, start=0)
+    dated = hit("c", "New York law requires adverts to disclose synthetic performers from 9 June 2026.",
+                score=0.7, start=0)
+    answer = compose("Must New York adverts disclose synthetic performers?", [lead, same, dated], SETTINGS)
+    cited = [c.doc_id for c in answer.citations]
+    assert "b" not in cited and "c" in cited
+
+
+def test_the_lead_is_the_sentence_that_answers_not_the_first_passage():
+    side = hit("a", "Small companies pay the lower of the two amounts under the fine rules.", score=0.9, start=0)
+    direct = hit("b", "Failing to label a deep fake can be fined up to EUR 15 million or 3% of turnover.",
+                 score=0.85, start=0)
+    answer = compose("What is the fine for failing to label a deep fake?", [side, direct], SETTINGS)
+    assert answer.text.startswith("**New York:** Failing to label") or answer.text.startswith("Failing to label")
+    assert answer.citations[0].doc_id == "b"
