@@ -29,7 +29,8 @@ if st.button("Check", type="primary"):
     try:
         with st.status("Checking the contract…", expanded=False) as status:
             if upload is not None:
-                doc, warnings = load_bytes(upload.getvalue(), upload.name, max_pages=tg.settings.max_pages)
+                doc, warnings = load_bytes(upload.getvalue(), upload.name, max_pages=tg.settings.max_pages,
+                                           max_expanded=tg.settings.max_expanded_bytes)
             elif pasted.strip():
                 doc, warnings = load_bytes(pasted.encode("utf-8"), "pasted.txt")
             else:

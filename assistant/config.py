@@ -51,6 +51,7 @@ class Settings:
     max_question_chars: int = 2000
     max_file_bytes: int = 50 * 1024 * 1024
     max_pages: int = 2000
+    max_expanded_bytes: int = 200 * 1024 * 1024    # decompressed PDF content or DOCX parts (bomb guard)
     embed_batch_size: int = 64
     # Optional LLM ("ollama:llama3.1" or "openai:gpt-4o-mini"); empty = extractive answers only
     llm: str = ""
@@ -101,7 +102,7 @@ class Settings:
         if env.get("TWINGUARD_COLLECTION"):
             values["collection"] = env["TWINGUARD_COLLECTION"]
         for name in ("k", "k_dense", "k_keyword", "chunk_size", "chunk_overlap", "min_chunk", "max_question_chars",
-                     "max_file_bytes"):
+                     "max_file_bytes", "max_pages", "max_expanded_bytes"):
             key = ENV_PREFIX + name.upper()
             if env.get(key):
                 values[name] = int(env[key])
@@ -111,7 +112,8 @@ class Settings:
         return settings
 
     def validate(self) -> None:
-        for name in ("k", "k_dense", "k_keyword", "chunk_size", "max_question_chars"):
+        for name in ("k", "k_dense", "k_keyword", "chunk_size", "max_question_chars", "max_file_bytes", "max_pages",
+                     "max_expanded_bytes"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be > 0, got {getattr(self, name)}")
         if not 0.0 <= self.dense_weight <= 1.0:

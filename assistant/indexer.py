@@ -139,7 +139,8 @@ class Indexer:
                 report.unchanged += 1
                 continue
             try:
-                doc, warnings = load_bytes(data, rel, max_pages=self.settings.max_pages)
+                doc, warnings = load_bytes(data, rel, max_pages=self.settings.max_pages,
+                                           max_expanded=self.settings.max_expanded_bytes)
             except LoadError as exc:
                 report.problems.append(str(exc))
                 continue

@@ -21,7 +21,8 @@ from .types import Document, Page
 
 SUPPORTED = {".md", ".markdown", ".txt", ".text", ".pdf", ".docx"}
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
-MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_EXPANDED = 200 * 1024 * 1024        # decompressed PDF content / DOCX parts; Settings.max_expanded_bytes
+MAX_PAGE_CONTENT = 8 * 1024 * 1024      # one PDF page's decoded content; text pages need a few KB
 
 
 def human_size(n: float) -> str:
@@ -112,10 +113,13 @@ def load_text(data: bytes, name: str) -> tuple[str, dict, list[str], int]:
 # --- PDF ------------------------------------------------------------------------------------
 
 
-def load_pdf(data: bytes, name: str, max_pages: int = 2000) -> tuple[str, list[Page], list[str]]:
-    """Text per page with page offsets. Raises LoadError for corrupt, encrypted or scanned PDFs."""
+def load_pdf(data: bytes, name: str, max_pages: int = 2000,
+             max_expanded: int = MAX_EXPANDED) -> tuple[str, list[Page], list[str]]:
+    """Text per page with page offsets. Raises LoadError for corrupt, encrypted or scanned PDFs and for
+    decompression bombs; a page whose content alone expands beyond MAX_PAGE_CONTENT is skipped with a
+    warning (reading it would take minutes), the rest of the document is kept."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError  # base of PdfReadError, LimitReachedError (page tree too deep), ...
+    from pypdf.errors import LimitReachedError, PyPdfError  # PyPdfError: base of PdfReadError, LimitReachedError, ...
 
     warnings: list[str] = []
     if not data.lstrip()[:5].startswith(b"%PDF"):
@@ -143,9 +147,27 @@ def load_pdf(data: bytes, name: str, max_pages: int = 2000) -> tuple[str, list[P
     pages: list[Page] = []
     offset = 0
     failed = 0
+    oversized: list[int] = []
+    expanded = 0
     for number in range(1, n_pages + 1):
         try:
-            page_text = reader.pages[number - 1].extract_text() or ""
+            page = reader.pages[number - 1]
+            contents = page.get_contents()
+            size = len(contents.get_data()) if contents is not None else 0
+            expanded += size
+            if expanded > max_expanded:
+                raise LoadError(name, f"PDF content expands to more than {human_size(max_expanded)}; "
+                                      "refusing (decompression bomb?)")
+            if size > MAX_PAGE_CONTENT:
+                oversized.append(number)
+                page_text = ""
+            else:
+                page_text = page.extract_text() or ""
+        except LoadError:
+            raise
+        except LimitReachedError:   # pypdf's own cap on one stream (75 MB inflated): a bomb page
+            oversized.append(number)
+            page_text = ""
         except Exception:  # one bad page must not lose the rest of the document
             page_text = ""
             failed += 1
@@ -159,10 +181,17 @@ def load_pdf(data: bytes, name: str, max_pages: int = 2000) -> tuple[str, list[P
     text = "".join(parts)
     if failed:
         warnings.append(f"{failed} of {n_pages} pages could not be read")
+    if oversized:
+        listed = ", ".join(map(str, oversized[:10])) + ("…" if len(oversized) > 10 else "")
+        warnings.append(f"page{'s' if len(oversized) > 1 else ''} {listed} skipped: content expands beyond "
+                        f"{human_size(MAX_PAGE_CONTENT)} per page")
     if not text.strip():
+        if oversized:
+            raise LoadError(name, f"no readable text: page content expands beyond {human_size(MAX_PAGE_CONTENT)} "
+                                  "per page (decompression bomb?)")
         raise LoadError(name, "no extractable text (scanned? run OCR first)")
     empty = sum(1 for p in pages if p.end == p.start)
-    if empty and empty > failed:
+    if empty and empty > failed + len(oversized):
         warnings.append(f"{empty} of {n_pages} pages have no extractable text (scanned?)")
     return text, pages, warnings
 
@@ -170,12 +199,12 @@ def load_pdf(data: bytes, name: str, max_pages: int = 2000) -> tuple[str, list[P
 # --- DOCX -----------------------------------------------------------------------------------
 
 
-def load_docx(data: bytes, name: str) -> tuple[str, list[str]]:
+def load_docx(data: bytes, name: str, max_expanded: int = MAX_EXPANDED) -> tuple[str, list[str]]:
     """Paragraphs and tables in document order; Word headings become Markdown headings."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             total = sum(info.file_size for info in archive.infolist())
-            if total > MAX_DOCX_UNCOMPRESSED:
+            if total > max_expanded:
                 raise LoadError(name, f"DOCX expands to {human_size(total)}; refusing (zip bomb?)")
             if "word/document.xml" not in archive.namelist():
                 raise LoadError(name, "not a Word document (no word/document.xml)")
@@ -234,7 +263,7 @@ def _docx_table(element, document) -> list[str]:
 
 
 def load_file(path: Path, *, root: Path | None = None, max_bytes: int = 50 * 2**20,
-              max_pages: int = 2000) -> tuple[Document, list[str]]:
+              max_pages: int = 2000, max_expanded: int = MAX_EXPANDED) -> tuple[Document, list[str]]:
     """Load one file into a Document. Raises LoadError with a reason."""
     name = str(path)
     suffix = path.suffix.lower()
@@ -250,10 +279,11 @@ def load_file(path: Path, *, root: Path | None = None, max_bytes: int = 50 * 2**
     except OSError as exc:
         raise LoadError(name, f"cannot read file ({exc.strerror or exc.__class__.__name__})") from exc
     rel = path.relative_to(root).as_posix() if root else path.name
-    return load_bytes(data, rel, max_pages=max_pages)
+    return load_bytes(data, rel, max_pages=max_pages, max_expanded=max_expanded)
 
 
-def load_bytes(data: bytes, name: str, *, max_pages: int = 2000) -> tuple[Document, list[str]]:
+def load_bytes(data: bytes, name: str, *, max_pages: int = 2000,
+               max_expanded: int = MAX_EXPANDED) -> tuple[Document, list[str]]:
     """Load a file's bytes; `name` is its path relative to the corpus (or the upload's name)."""
     if not data.strip():
         raise LoadError(name, "empty file")
@@ -262,9 +292,9 @@ def load_bytes(data: bytes, name: str, *, max_pages: int = 2000) -> tuple[Docume
     meta: dict = {}
     body_offset = 0
     if suffix == ".pdf":
-        text, pages, warnings = load_pdf(data, name, max_pages)
+        text, pages, warnings = load_pdf(data, name, max_pages, max_expanded)
     elif suffix == ".docx":
-        text, warnings = load_docx(data, name)
+        text, warnings = load_docx(data, name, max_expanded)
     else:
         text, meta, warnings, body_offset = load_text(data, name)
     if not text.strip():

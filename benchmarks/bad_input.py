@@ -82,22 +82,29 @@ def nested_pages_pdf(depth: int = 5000) -> bytes:
     return raw_pdf(objects)
 
 
-def flate_bomb_pdf(expanded_mb: int = 1024) -> bytes:
-    """A page whose content stream is ~1 MB compressed and `expanded_mb` MB of spaces once inflated."""
+def flate_bomb_pdf(expanded_mb: int = 1024, text_page: bool = False) -> bytes:
+    """A page whose content stream is ~1 MB compressed and `expanded_mb` MB of spaces once inflated;
+    `text_page` puts an ordinary page of text before it."""
     compressor = zlib.compressobj(9)
     block = b" " * MB
     parts = [compressor.compress(b"BT /F1 12 Tf 72 720 Td (" + SENTENCE.encode() + b") Tj ET\n")]
     parts += [compressor.compress(block) for _ in range(expanded_mb)]
     parts.append(compressor.flush())
     data = b"".join(parts)
-    return raw_pdf([
+    kids = b"[6 0 R 3 0 R]" if text_page else b"[3 0 R]"
+    objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Pages /Kids %s /Count %d >>" % (kids, 2 if text_page else 1),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ])
+    ]
+    if text_page:
+        objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 7 0 R "
+                    b"/Resources << /Font << /F1 5 0 R >> >> >>",
+                    _stream(b"BT /F1 12 Tf 72 720 Td (Page one: " + SENTENCE.encode() + b") Tj ET")]
+    return raw_pdf(objects)
 
 
 def big_pdf(path: Path, size_mb: int = 200) -> None:
@@ -207,7 +214,8 @@ def child(path: Path) -> None:
     settings = Settings(home=Path("/nonexistent-home-not-written"))
     started = time.perf_counter()
     try:
-        doc, warnings = load_file(path, max_bytes=settings.max_file_bytes, max_pages=settings.max_pages)
+        doc, warnings = load_file(path, max_bytes=settings.max_file_bytes, max_pages=settings.max_pages,
+                                  max_expanded=settings.max_expanded_bytes)
         outcome = f"loaded: {len(doc.text)} chars" + (f"; warnings: {'; '.join(warnings)}" if warnings else "")
     except AssistantError as exc:
         outcome = f"refused: {exc.reason if hasattr(exc, 'reason') else exc}"

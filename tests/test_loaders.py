@@ -3,7 +3,7 @@ import io
 import pytest
 
 from assistant.errors import LoadError
-from assistant.loaders import decode_text, iter_files, load_bytes, load_file
+from assistant.loaders import decode_text, iter_files, load_bytes, load_file, load_pdf
 from tests.conftest import FIXTURE_CORPUS
 from tests.files import docx_bytes, image_only_pdf, pdf_bytes
 
@@ -100,3 +100,28 @@ def test_iter_files_skips_top_level_readme(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.md").write_text("# a")
     assert [p.name for p in iter_files(tmp_path)] == ["a.md"]
+
+
+def test_a_page_that_inflates_to_megabytes_is_skipped_and_the_rest_kept():
+    from benchmarks.bad_input import SENTENCE, flate_bomb_pdf
+
+    text, pages, warnings = load_pdf(flate_bomb_pdf(20, text_page=True), "bomb.pdf")
+    assert text.startswith("Page one: " + SENTENCE) and len(pages) == 2
+    assert pages[1].start == pages[1].end                       # the bomb page is kept as an empty page
+    assert any("page 2 skipped" in w and "8.0 MB per page" in w for w in warnings), warnings
+
+
+def test_pdf_content_beyond_the_expansion_limit_is_refused():
+    from benchmarks.bad_input import flate_bomb_pdf
+
+    with pytest.raises(LoadError, match="expands to more than 1.0 MB; refusing"):
+        load_pdf(flate_bomb_pdf(2, text_page=True), "bomb.pdf", max_expanded=2**20)
+    text, _, warnings = load_pdf(flate_bomb_pdf(2, text_page=True), "small.pdf")   # 2 MB is a normal page
+    assert "Page one" in text and not any("skipped" in w for w in warnings)
+
+
+def test_a_one_page_bomb_is_named_as_such_not_as_a_scan():
+    from benchmarks.bad_input import flate_bomb_pdf
+
+    with pytest.raises(LoadError, match="decompression bomb"):
+        load_pdf(flate_bomb_pdf(100), "bomb.pdf")      # beyond pypdf's own 75 MB stream cap
