@@ -159,18 +159,18 @@ def _split_long(text: str, piece: _Piece, size: int, overlap: int) -> list[tuple
     )
     body = text[piece.start:piece.end]
     spans: list[tuple[int, int]] = []
-    cursor = 0
-    for part in splitter.split_text(body):
+    after, cursor = 0, 0    # parts come in order: each starts after the previous start, at most
+    for part in splitter.split_text(body):      # `overlap` characters before the previous end
         part = part.strip()
         if not part:
             continue
-        found = body.find(part, max(0, cursor - overlap - len(part)))
+        found = body.find(part, max(after, cursor - overlap))
         if found < 0:
-            found = body.find(part)
+            found = body.find(part, after)
         if found < 0:  # cannot happen for a splitter that only cuts; keep the text exact regardless
             continue
         spans.append((piece.start + found, piece.start + found + len(part)))
-        cursor = found + len(part)
+        after, cursor = found + 1, found + len(part)
     return spans
 
 
@@ -189,6 +189,8 @@ def chunk_document(doc: Document, size: int = 1000, overlap: int = 100, min_size
         if piece.end - piece.start > size:
             spans = _split_long(text, piece, size, overlap) or spans
         for start, end in spans:
+            if chunks and chunks[-1].start == start and chunks[-1].end == end:
+                continue
             body = text[start:end]
             chunks.append(Chunk(
                 id=chunk_id(doc.id, start, end, body), doc_id=doc.id, text=body, start=start, end=end,

@@ -98,6 +98,10 @@ class ChromaStore:
     def add(self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]],
             metas: Sequence[dict]) -> None:
         collection = self._connect()
+        first = {c.id: i for i, c in reversed(list(enumerate(chunks)))}   # an id twice: Chroma refuses the batch
+        if len(first) < len(chunks):
+            keep = sorted(first.values())
+            chunks, embeddings, metas = ([seq[i] for i in keep] for seq in (chunks, embeddings, metas))
         step = self.batch_size
         for i in range(0, len(chunks), step):
             part = chunks[i:i + step]

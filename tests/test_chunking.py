@@ -75,3 +75,22 @@ def test_real_contracts_offsets_roundtrip():
         doc, _ = load_file(path, root=CUAD)
         chunks = roundtrip(doc)
         assert max(len(c.text) for c in chunks) <= 1000
+
+
+def test_repeated_text_gets_distinct_ordered_chunks():
+    """A long run of identical table rows (real CUAD exhibits have them) once mapped several parts to
+    the same span, and the duplicate chunk ids broke the store's upsert."""
+    row = "[*]                    [*]                       1                      verified\n"
+    text = "SCHEDULE A\n\n" + row * 60 + "\nEnd of schedule. " + "More words follow here. " * 80
+    doc, _ = load_bytes(text.encode(), "rows.txt")
+    chunks = chunk_document(doc, size=1000, overlap=100, min_size=200)
+    ids = [c.id for c in chunks]
+    assert len(ids) == len(set(ids))
+    starts = [c.start for c in chunks]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    for c in chunks:
+        assert doc.text[c.start:c.end] == c.text
+    covered = set()
+    for c in chunks:
+        covered.update(range(c.start, c.end))
+    assert all(i in covered for i, ch in enumerate(doc.text) if not ch.isspace())

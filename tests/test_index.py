@@ -72,3 +72,18 @@ def test_second_indexer_is_refused(fresh):
     with index_lock(fresh.settings.home):
         with pytest.raises(IndexBusyError, match="already running"):
             fresh.index()
+
+
+def test_a_contract_with_repeated_rows_indexes_with_one_vector_per_chunk(fresh):
+    """A long exhibit of identical rows (as in a real CUAD contract) once produced duplicate chunk ids,
+    and Chroma refused the whole upsert; the store also keeps the first of any repeated id."""
+    row = "[*]                    [*]                       1                      verified\n"
+    (fresh.settings.corpus / "exhibit.txt").write_text("EXHIBIT B\n\n" + row * 80 + "\nThe parties agree.\n")
+    report = fresh.index()
+    assert "exhibit.txt" in report.added and not report.problems
+    consistent(fresh)
+    chunk = next(c for c in fresh.catalog.iter_chunks() if c.doc_id == "exhibit.txt")
+    vector = fresh.embedder.embed_documents([chunk.text])[0]
+    before = fresh.store.count()
+    fresh.store.add([chunk, chunk], [vector, vector], [{"doc_id": chunk.doc_id}] * 2)
+    assert fresh.store.count() == before
