@@ -117,6 +117,7 @@ def readable(text: str, titles: dict[str, str]) -> str:
 
 PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z0-9 ,.'’-]{2,}\]")
 REPEAT_SHARE = 0.25      # a sentence with fewer new words than this share repeats what was said
+SECOND_SENTENCE = 0.75   # the top passage's runner-up sentence is used when it scores this share of the best
 NUMERIC_QUESTION_RE = re.compile(r"\b(?:how (?:much|long|many|old)|when|what (?:date|age|fine)|fines?|penalt\w*|"
                                  r"years?|days?|percent|commission)\b", re.I)
 
@@ -237,8 +238,9 @@ def repeats(words: set[str], said: set[str]) -> bool:
 
 def pick_sentences(question: str, hits: Sequence[Hit], limit: int,
                    lead_from: int = 3) -> list[tuple[Hit, Sentence]]:
-    """The best sentence of each passage, at most one per section and two per document, skipping a
-    sentence that mostly repeats one already picked. The lead (first pick) is the best-scoring sentence
+    """The best sentence of each passage (two from the top passage when the second is nearly as good), at
+    most one passage per section and two per document, skipping a sentence that mostly repeats one
+    already picked. The lead (first pick) is the best-scoring sentence
     of the first `lead_from` picks, so a passage ranked second with the sentence that answers the
     question outright leads over a passage ranked first that only touches it."""
     terms = set(tokenize(question))
@@ -264,6 +266,14 @@ def pick_sentences(question: str, hits: Sequence[Hit], limit: int,
         per_doc[hit.chunk.doc_id] = per_doc.get(hit.chunk.doc_id, 0) + 1
         said |= words
         scored.append((score, hit, with_correction(hit, candidates, i)))
+        if len(scored) == 1 and limit > 2:   # the top passage gives a second sentence when it is nearly as good
+            for score2, j in ranked:
+                if j != i and score2 >= SECOND_SENTENCE * score:
+                    words2 = set(tokenize(candidates[j].text))
+                    if not repeats(words2, said):
+                        said |= words2
+                        scored.append((score2, hit, with_correction(hit, candidates, j)))
+                        break
         if len(scored) >= limit:
             break
     if len(scored) > 1:

@@ -118,3 +118,15 @@ def test_the_lead_is_the_sentence_that_answers_not_the_first_passage():
     answer = compose("What is the fine for failing to label a deep fake?", [side, direct], SETTINGS)
     assert answer.text.startswith("**New York:** Failing to label") or answer.text.startswith("Failing to label")
     assert answer.citations[0].doc_id == "b"
+
+
+def test_the_top_passage_gives_a_second_sentence_when_it_is_nearly_as_good():
+    top = hit("a", "An agency must get a model's written consent before making a digital replica. "
+                   "The consent must state the scope, the pay and how long the replica may be used. "
+                   "The office is closed on Sundays.", score=0.9, start=0)
+    other = hit("b", "Agencies in some places register with the state labour department each year.",
+                score=0.6, start=0)
+    answer = compose("What must an agency's digital replica consent state, and is written consent needed?",
+                     [top, other], SETTINGS)
+    quotes = [c.quote for c in answer.citations if c.doc_id == "a"]
+    assert len(quotes) == 2 and not any("Sundays" in q for q in quotes)
