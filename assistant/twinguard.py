@@ -12,6 +12,7 @@ from .config import Settings
 from .conversation import contextualize
 from .embeddings import Embedder, MiniLMEmbedder
 from .indexer import Indexer, IndexReport, Progress
+from .lexicon import expand
 from .retrieval import Filters, Mode, Retriever
 from .store import ChromaStore, VectorStore
 from .types import Answer, Hit
@@ -77,7 +78,7 @@ class TwinGuard:
         standalone, place = contextualize(question, list(history))
         if not jurisdiction or jurisdiction == "all":
             jurisdiction = place
-        hits = self.retriever.search(standalone, self.settings.k, Filters(jurisdiction=scope(jurisdiction)),
+        hits = self.retriever.search(expand(standalone), self.settings.k, Filters(jurisdiction=scope(jurisdiction)),
                                      per_doc=2)
         titles = {d: m.get("short_title") or m.get("title", d) for d, m in self.retriever.docs.items()}
         answer = compose(standalone, hits, self.settings, titles=titles, resolve=self.section_hit)
