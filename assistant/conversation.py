@@ -12,6 +12,12 @@ PLACES = {
     "new york": "US-NY", "ny": "US-NY", "california": "US-CA", "ca": "US-CA", "tennessee": "US-TN",
     "illinois": "US-IL", "china": "CN", "chinese": "CN", "south korea": "KR", "korea": "KR",
     "federal": "US", "united states": "US", "usa": "US", "us": "US",
+    # cities people name instead of the place whose law applies
+    "madrid": "ES", "barcelona": "ES", "copenhagen": "DK", "london": "UK", "manchester": "UK",
+    "new york city": "US-NY", "nyc": "US-NY", "manhattan": "US-NY", "brooklyn": "US-NY",
+    "los angeles": "US-CA", "san francisco": "US-CA", "hollywood": "US-CA", "nashville": "US-TN",
+    "chicago": "US-IL", "beijing": "CN", "shanghai": "CN", "seoul": "KR",
+    "paris": "EU", "milan": "EU", "berlin": "EU", "amsterdam": "EU", "brussels": "EU",
 }
 AMBIGUOUS = {"us", "ca", "eu", "uk", "ny"}  # only as capitals: "us" is also a pronoun
 FOLLOW_UP_RE = re.compile(r"^\s*(?:and|what about|how about|also|same|but|ok(?:ay)?,?|and what about)\b", re.I)

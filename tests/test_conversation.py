@@ -36,3 +36,10 @@ def test_short_pronoun_questions_are_follow_ups():
 
 def test_a_full_question_with_pronouns_stands_alone():
     assert contextualize("Can they use it after my contract ends?", PREVIOUS)[0] == "Can they use it after my contract ends?"
+
+
+def test_a_city_names_its_jurisdiction():
+    assert place_in("signed for a twin in madrid last year, can i take it back") == "ES"
+    assert place_in("shoot in Brooklyn next week") == "US-NY"
+    assert place_in("a casting in Paris") == "EU"
+    assert place_in("London or Los Angeles?") is None           # two places: no single filter
