@@ -45,7 +45,7 @@ class Settings:
     chunk_overlap: int = 100
     min_chunk: int = 200            # smaller structural pieces merge with their neighbour
     # Answers
-    min_relevance: float = 0.35     # below this best dense similarity the question is declined
+    min_relevance: float = 0.40     # below this best dense similarity the question is declined (docs/EVALUATION.md § 7)
     max_points: int = 4
     # Limits for bad input
     max_question_chars: int = 2000

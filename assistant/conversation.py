@@ -38,7 +38,7 @@ def is_follow_up(question: str) -> bool:
     """"and in California?", "what about Spain", or a short question leaning on a pronoun ("is that law?")."""
     words = re.findall(r"\w+", question)
     return (bool(FOLLOW_UP_RE.match(question)) or (len(words) <= 4 and place_in(question) is not None)
-            or (len(words) <= 5 and bool(PRONOUN_RE.search(question))))
+            or (len(words) <= 7 and bool(PRONOUN_RE.search(question))))
 
 
 def contextualize(question: str, history: Sequence[str]) -> tuple[str, str | None]:
