@@ -29,8 +29,7 @@ if st.button("Check", type="primary"):
     try:
         with st.status("Checking the contract…", expanded=False) as status:
             if upload is not None:
-                doc, warnings = load_bytes(upload.getvalue(), upload.name, max_pages=tg.settings.max_pages,
-                                           max_expanded=tg.settings.max_expanded_bytes)
+                doc, warnings = load_bytes(upload.getvalue(), upload.name, tg.settings.limits)
             elif pasted.strip():
                 doc, warnings = load_bytes(pasted.encode("utf-8"), "pasted.txt")
             else:

@@ -106,12 +106,15 @@ def sentences(hit: Hit) -> list[Sentence]:
     return out
 
 
+def ref_words(match: re.Match, titles: dict[str, str]) -> str:
+    """A [[doc-id#Section]] reference (a REF_RE match) in words: "(EU AI Act, Article 50(4))"."""
+    title = titles.get(match.group(1), match.group(1))
+    return f"({title}, {match.group(2)})" if match.group(2) else f"({title})"
+
+
 def readable(text: str, titles: dict[str, str]) -> str:
     """Turn [[doc-id#Section]] references into words a reader understands."""
-    def swap(match: re.Match) -> str:
-        title = titles.get(match.group(1), match.group(1))
-        return f"({title}, {match.group(2)})" if match.group(2) else f"({title})"
-    text = " ".join(REF_RE.sub(swap, text).split())
+    text = " ".join(REF_RE.sub(lambda m: ref_words(m, titles), text).split())
     return re.sub(r"[*_`]{1,2}([^*_`]+)[*_`]{1,2}", r"\1", text)
 
 
@@ -178,8 +181,7 @@ def compose(question: str, hits: Sequence[Hit], settings: Settings, *,
                 inner = pick_sentences(sentence.text, [target], 1)
                 if inner:
                     return f"[{cite(*inner[0])}]"
-            title = titles.get(match.group(1), match.group(1))
-            return f"({title}, {match.group(2)})" if match.group(2) else f"({title})"
+            return ref_words(match, titles)
 
         text = readable(REF_RE.sub(swap, _ref_last(sentence.text)), titles)
         tags = []

@@ -32,14 +32,12 @@ def read_source(file: str, settings):
 
     if file == "-":
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
-        doc, _ = load_bytes(data, "pasted.txt", max_pages=settings.max_pages,
-                            max_expanded=settings.max_expanded_bytes)
+        doc, _ = load_bytes(data, "pasted.txt", settings.limits)
         return doc
     path = Path(file)
     if not path.exists():
         raise LoadError(file, "no such file")
-    doc, _ = load_file(path, max_bytes=settings.max_file_bytes, max_pages=settings.max_pages,
-                       max_expanded=settings.max_expanded_bytes)
+    doc, _ = load_file(path, max_bytes=settings.max_file_bytes, limits=settings.limits)
     return doc
 
 

@@ -111,6 +111,13 @@ class Settings:
         settings.validate()
         return settings
 
+    @property
+    def limits(self):
+        """The loaders' limits (pages, decompressed size) as a loaders.Limits."""
+        from .loaders import Limits
+
+        return Limits(self.max_pages, self.max_expanded_bytes)
+
     def validate(self) -> None:
         for name in ("k", "k_dense", "k_keyword", "chunk_size", "max_question_chars", "max_file_bytes", "max_pages",
                      "max_expanded_bytes"):

@@ -139,8 +139,7 @@ class Indexer:
                 report.unchanged += 1
                 continue
             try:
-                doc, warnings = load_bytes(data, rel, max_pages=self.settings.max_pages,
-                                           max_expanded=self.settings.max_expanded_bytes)
+                doc, warnings = load_bytes(data, rel, self.settings.limits)
             except LoadError as exc:
                 report.problems.append(str(exc))
                 continue

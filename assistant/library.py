@@ -50,8 +50,7 @@ def add_to_library(settings: Settings, name: str, data: bytes) -> Path:
         raise AssistantError(f"{name}: only PDF, DOCX, Markdown and text files can be added.")
     if len(data) > settings.max_file_bytes:
         raise AssistantError(f"{name}: {too_big(len(data), settings.max_file_bytes)}.")
-    load_bytes(data, name, max_pages=settings.max_pages,
-               max_expanded=settings.max_expanded_bytes)  # raises LoadError with the reason
+    load_bytes(data, name, settings.limits)  # raises LoadError with the reason
     folder = settings.library_dir
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / safe_name(name)

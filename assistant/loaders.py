@@ -10,6 +10,7 @@ import hashlib
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -23,6 +24,14 @@ SUPPORTED = {".md", ".markdown", ".txt", ".text", ".pdf", ".docx"}
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 MAX_EXPANDED = 200 * 1024 * 1024        # decompressed PDF content / DOCX parts; Settings.max_expanded_bytes
 MAX_PAGE_CONTENT = 8 * 1024 * 1024      # one PDF page's decoded content; text pages need a few KB
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file the loaders will read; `Settings.limits` gives the configured values."""
+
+    max_pages: int = 2000
+    max_expanded: int = MAX_EXPANDED    # decompressed PDF content or DOCX parts
 
 
 def human_size(n: float) -> str:
@@ -113,8 +122,7 @@ def load_text(data: bytes, name: str) -> tuple[str, dict, list[str], int]:
 # --- PDF ------------------------------------------------------------------------------------
 
 
-def load_pdf(data: bytes, name: str, max_pages: int = 2000,
-             max_expanded: int = MAX_EXPANDED) -> tuple[str, list[Page], list[str]]:
+def load_pdf(data: bytes, name: str, limits: Limits = Limits()) -> tuple[str, list[Page], list[str]]:
     """Text per page with page offsets. Raises LoadError for corrupt, encrypted or scanned PDFs and for
     decompression bombs; a page whose content alone expands beyond MAX_PAGE_CONTENT is skipped with a
     warning (reading it would take minutes), the rest of the document is kept."""
@@ -141,8 +149,8 @@ def load_pdf(data: bytes, name: str, max_pages: int = 2000,
         raise LoadError(name, f"corrupt or truncated PDF ({exc.__class__.__name__})") from exc
     if n_pages == 0:
         raise LoadError(name, "PDF has no pages")
-    if n_pages > max_pages:
-        raise LoadError(name, f"PDF has {n_pages} pages; the limit is {max_pages}")
+    if n_pages > limits.max_pages:
+        raise LoadError(name, f"PDF has {n_pages} pages; the limit is {limits.max_pages}")
     parts: list[str] = []
     pages: list[Page] = []
     offset = 0
@@ -155,8 +163,8 @@ def load_pdf(data: bytes, name: str, max_pages: int = 2000,
             contents = page.get_contents()
             size = len(contents.get_data()) if contents is not None else 0
             expanded += size
-            if expanded > max_expanded:
-                raise LoadError(name, f"PDF content expands to more than {human_size(max_expanded)}; "
+            if expanded > limits.max_expanded:
+                raise LoadError(name, f"PDF content expands to more than {human_size(limits.max_expanded)}; "
                                       "refusing (decompression bomb?)")
             if size > MAX_PAGE_CONTENT:
                 oversized.append(number)
@@ -199,12 +207,12 @@ def load_pdf(data: bytes, name: str, max_pages: int = 2000,
 # --- DOCX -----------------------------------------------------------------------------------
 
 
-def load_docx(data: bytes, name: str, max_expanded: int = MAX_EXPANDED) -> tuple[str, list[str]]:
+def load_docx(data: bytes, name: str, limits: Limits = Limits()) -> tuple[str, list[str]]:
     """Paragraphs and tables in document order; Word headings become Markdown headings."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             total = sum(info.file_size for info in archive.infolist())
-            if total > max_expanded:
+            if total > limits.max_expanded:
                 raise LoadError(name, f"DOCX expands to {human_size(total)}; refusing (zip bomb?)")
             if "word/document.xml" not in archive.namelist():
                 raise LoadError(name, "not a Word document (no word/document.xml)")
@@ -263,7 +271,7 @@ def _docx_table(element, document) -> list[str]:
 
 
 def load_file(path: Path, *, root: Path | None = None, max_bytes: int = 50 * 2**20,
-              max_pages: int = 2000, max_expanded: int = MAX_EXPANDED) -> tuple[Document, list[str]]:
+              limits: Limits = Limits()) -> tuple[Document, list[str]]:
     """Load one file into a Document. Raises LoadError with a reason."""
     name = str(path)
     suffix = path.suffix.lower()
@@ -279,11 +287,10 @@ def load_file(path: Path, *, root: Path | None = None, max_bytes: int = 50 * 2**
     except OSError as exc:
         raise LoadError(name, f"cannot read file ({exc.strerror or exc.__class__.__name__})") from exc
     rel = path.relative_to(root).as_posix() if root else path.name
-    return load_bytes(data, rel, max_pages=max_pages, max_expanded=max_expanded)
+    return load_bytes(data, rel, limits)
 
 
-def load_bytes(data: bytes, name: str, *, max_pages: int = 2000,
-               max_expanded: int = MAX_EXPANDED) -> tuple[Document, list[str]]:
+def load_bytes(data: bytes, name: str, limits: Limits = Limits()) -> tuple[Document, list[str]]:
     """Load a file's bytes; `name` is its path relative to the corpus (or the upload's name)."""
     if not data.strip():
         raise LoadError(name, "empty file")
@@ -292,9 +299,9 @@ def load_bytes(data: bytes, name: str, *, max_pages: int = 2000,
     meta: dict = {}
     body_offset = 0
     if suffix == ".pdf":
-        text, pages, warnings = load_pdf(data, name, max_pages, max_expanded)
+        text, pages, warnings = load_pdf(data, name, limits)
     elif suffix == ".docx":
-        text, warnings = load_docx(data, name, max_expanded)
+        text, warnings = load_docx(data, name, limits)
     else:
         text, meta, warnings, body_offset = load_text(data, name)
     if not text.strip():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .answer import JURISDICTION_NAMES
+from .answer import JURISDICTION_NAMES, ref_words
 from .schema import REF_RE
 from .types import Citation
 
@@ -33,11 +33,6 @@ def escape_markdown(text: str) -> str:
 INERT = {ch: f"&#{ord(ch)};" for ch in "&<>\"'\\`*_{}[]()#+!|~-"}
 
 
-def _ref(match: re.Match, titles: dict[str, str]) -> str:
-    title = titles.get(match.group(1), match.group(1))
-    return f"({title}, {match.group(2)})" if match.group(2) else f"({title})"
-
-
 def _inert(text: str) -> str:
     """Escape HTML and Markdown syntax in one pass, so a passage shows literally."""
     return "".join(INERT.get(ch, ch) for ch in text)
@@ -53,7 +48,7 @@ def highlight(citation: Citation, titles: dict[str, str] | None = None) -> str:
     parts = [(passage[:a], False), (passage[a:b], True), (passage[b:], False)] if b > a else [(passage, False)]
     out = []
     for text, marked in parts:
-        text = REF_RE.sub(lambda m: _ref(m, titles or {}), text)
+        text = REF_RE.sub(lambda m: ref_words(m, titles or {}), text)
         lines = []
         for line in text.split("\n"):
             heading = re.match(r"^(#{1,6})\s+(.*)$", line)

@@ -214,8 +214,7 @@ def child(path: Path) -> None:
     settings = Settings(home=Path("/nonexistent-home-not-written"))
     started = time.perf_counter()
     try:
-        doc, warnings = load_file(path, max_bytes=settings.max_file_bytes, max_pages=settings.max_pages,
-                                  max_expanded=settings.max_expanded_bytes)
+        doc, warnings = load_file(path, max_bytes=settings.max_file_bytes, limits=settings.limits)
         outcome = f"loaded: {len(doc.text)} chars" + (f"; warnings: {'; '.join(warnings)}" if warnings else "")
     except AssistantError as exc:
         outcome = f"refused: {exc.reason if hasattr(exc, 'reason') else exc}"

@@ -3,7 +3,7 @@ import io
 import pytest
 
 from assistant.errors import LoadError
-from assistant.loaders import decode_text, iter_files, load_bytes, load_file, load_pdf
+from assistant.loaders import Limits, decode_text, iter_files, load_bytes, load_file, load_pdf
 from tests.conftest import FIXTURE_CORPUS
 from tests.files import docx_bytes, image_only_pdf, pdf_bytes
 
@@ -115,7 +115,7 @@ def test_pdf_content_beyond_the_expansion_limit_is_refused():
     from benchmarks.bad_input import flate_bomb_pdf
 
     with pytest.raises(LoadError, match="expands to more than 1.0 MB; refusing"):
-        load_pdf(flate_bomb_pdf(2, text_page=True), "bomb.pdf", max_expanded=2**20)
+        load_pdf(flate_bomb_pdf(2, text_page=True), "bomb.pdf", Limits(max_expanded=2**20))
     text, _, warnings = load_pdf(flate_bomb_pdf(2, text_page=True), "small.pdf")   # 2 MB is a normal page
     assert "Page one" in text and not any("skipped" in w for w in warnings)
 
