@@ -21,6 +21,6 @@ c1, c2 = st.columns(2)
 c1.metric("Documents", stats["documents"])
 c2.metric("Passages", stats["chunks"])
 st.caption(f"Index: {stats['store']}")
-llm = getattr(tg.settings, "llm", "")
+llm = tg.settings.llm
 st.caption(f"Language model: {llm or 'none configured — answers are quoted sentences from the sources'}")
 st.info(HELP_LINE)

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from app_pages.render import JURISDICTION_CHOICES, STARTERS, escape_markdown
 from app_pages.ui import HELP_LINE, show_answer, twinguard
 from assistant.errors import AssistantError
-from assistant.render import JURISDICTION_CHOICES, STARTERS, escape_markdown
 
 tg = twinguard()
 

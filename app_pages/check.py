@@ -4,13 +4,11 @@ import json
 
 import streamlit as st
 
+from app_pages.render import JURISDICTION_CHOICES, escape_markdown
 from app_pages.ui import HELP_LINE, show_citations, twinguard
 from assistant.errors import AssistantError
-from assistant.loaders import load_bytes
-from assistant.redline import redline_html, tracked_changes_docx
-from assistant.render import JURISDICTION_CHOICES, escape_markdown
-from assistant.review import review
-from assistant.review_report import edits_for, to_markdown
+from assistant.redline.diff import redline_html
+from assistant.review.report import to_markdown
 
 SEVERITY = {"high": (":material/error:", "High risk"), "medium": (":material/warning:", "Medium risk"),
             "low": (":material/info:", "Low risk")}
@@ -29,14 +27,14 @@ if st.button("Check", type="primary"):
     try:
         with st.status("Checking the contract…", expanded=False) as status:
             if upload is not None:
-                doc, warnings = load_bytes(upload.getvalue(), upload.name, tg.settings.limits)
+                doc, warnings = tg.read_contract(upload.getvalue(), upload.name)
             elif pasted.strip():
-                doc, warnings = load_bytes(pasted.encode("utf-8"), "pasted.txt")
+                doc, warnings = tg.read_contract(pasted.encode("utf-8"), "pasted.txt")
             else:
                 raise AssistantError("Upload a file or paste some text first.")
             status.update(label="Reading clauses and comparing them with the playbook…")
             jurisdiction = JURISDICTION_CHOICES.get(place)
-            result = review(doc, tg, jurisdiction)
+            result = tg.review(doc, jurisdiction)
             status.update(label=f"Done: {len(result.findings)} findings", state="complete")
         st.session_state["review"] = (doc.title, result, warnings)
     except AssistantError as exc:
@@ -69,8 +67,7 @@ if "review" in st.session_state:
                             unsafe_allow_html=True)
     if result.findings:
         c1, c2, c3 = st.columns(3)
-        c1.download_button("Word (tracked changes)", tracked_changes_docx(result.text, edits_for(result),
-                                                                          f"Review: {title}"),
+        c1.download_button("Word (tracked changes)", tg.review_docx(result, title),
                            file_name="twinguard-review.docx",
                            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         c2.download_button("Markdown", to_markdown(result, f"Contract review: {title}"),

@@ -2,15 +2,12 @@
 
 import streamlit as st
 
+from app_pages.render import JURISDICTION_CHOICES, escape_markdown
 from app_pages.ui import HELP_LINE, show_citations, twinguard
-from assistant.clauselib import load_library
-from assistant.config import builtin_corpus
-from assistant.drafting import draft_rider
-from assistant.rider import RiderParams
-from assistant.rider_export import rider_docx, rider_markdown
-from assistant.rider_request import parse_request
+from assistant.draft.export import rider_docx, rider_markdown
+from assistant.draft.request import parse_request
+from assistant.draft.rider import RiderParams
 from assistant.errors import AssistantError
-from assistant.render import JURISDICTION_CHOICES, escape_markdown
 
 USES = ["e-commerce product images", "social media posts", "print advertising", "online advertising",
         "video advertising", "lookbooks and catalogues"]
@@ -71,7 +68,7 @@ if submitted:
                              start_date=start.isoformat() if start else "", agency_name=agency.strip(),
                              approval=approval, deletion_days=int(deletion), jurisdiction=JURISDICTION_CHOICES[place],
                              union="" if union == "none" else union, minor=minor)
-        st.session_state["drafted_rider"] = draft_rider(params, load_library(builtin_corpus()), tg)
+        st.session_state["drafted_rider"] = tg.draft(params)
     except AssistantError as exc:
         st.error(str(exc))
 

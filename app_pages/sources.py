@@ -2,14 +2,12 @@
 
 import streamlit as st
 
+from app_pages.render import escape_markdown
 from app_pages.ui import twinguard
+from assistant.domain.schema import KINDS
+from assistant.domain.wording import KIND_LABELS, STATUS_LABELS
 from assistant.errors import AssistantError
-from assistant.library import add_to_library, list_sources, staff_allowed
-from assistant.render import STATUS_LABELS, escape_markdown
-
-KIND_LABELS = {"law": "Laws", "regulation": "Regulations", "bill": "Bills (not law)", "draft": "Drafts (not law)",
-               "guidance": "Union and industry guidance", "company-statement": "Company statements",
-               "faq": "Questions models ask", "template": "Contract templates", "clause-library": "Clause library"}
+from assistant.index.library import add_to_library, list_sources, staff_allowed
 
 tg = twinguard()
 st.title("Sources")
@@ -23,9 +21,7 @@ statuses = c3.multiselect("Status", sorted({r.status for r in rows if r.status})
                           format_func=lambda s: STATUS_LABELS.get(s, s))
 shown = [r for r in rows if (not places or r.jurisdiction in places) and (not kinds or r.kind in kinds)
          and (not statuses or r.status in statuses)]
-KIND_ORDER = ("law", "regulation", "bill", "draft", "guidance", "company-statement", "faq", "template",
-              "clause-library", "contract", "other")
-for kind in sorted({r.kind for r in shown}, key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else 99):
+for kind in sorted({r.kind for r in shown}, key=lambda k: KINDS.index(k) if k in KINDS else 99):
     group = [r for r in shown if r.kind == kind]
     with st.expander(f"{KIND_LABELS.get(kind, kind.title())} ({len(group)})", expanded=len(shown) <= 12):
         for r in group:

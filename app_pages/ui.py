@@ -6,8 +6,8 @@ import threading
 
 import streamlit as st
 
+from app_pages.render import answer_markdown, citation_facts, citation_label, highlight
 from assistant.config import Settings
-from assistant.render import answer_markdown, citation_facts, citation_label, highlight
 from assistant.twinguard import TwinGuard
 
 HELP_LINE = ("Legal information, not legal advice. For your own contract, talk to your union "
@@ -43,8 +43,7 @@ def twinguard() -> TwinGuard:
 
 
 def show_citations(citations) -> None:
-    tg = get_twinguard(Settings.from_env())
-    titles = {d: m.get("short_title") or m.get("title", d) for d, m in tg.retriever.docs.items()}
+    titles = twinguard().titles()
     for citation in citations:
         with st.expander(citation_label(citation)):
             facts = citation_facts(citation)

@@ -1,7 +1,7 @@
 """TwinGuard: cited answers on AI digital replicas of models, offline."""
 
-from .config import Settings
-from .twinguard import TwinGuard
-from .types import Answer, Chunk, Citation, Document, Hit
+from assistant.config import Settings
+from assistant.twinguard import TwinGuard
+from assistant.types import Answer, Chunk, Citation, Document, Hit
 
 __all__ = ["Answer", "Chunk", "Citation", "Document", "Hit", "Settings", "TwinGuard"]

@@ -13,15 +13,33 @@ from typing import Mapping
 ENV_PREFIX = "TWINGUARD_"
 
 
+def repo_root() -> Path:
+    """The folder that holds the package, the corpus, eval/ and the app (the repository)."""
+    return Path(__file__).resolve().parent.parent
+
+
 def builtin_corpus() -> Path:
     """The corpus shipped beside the package (the repository's corpus/ folder)."""
-    return Path(__file__).resolve().parent.parent / "corpus"
+    return repo_root() / "corpus"
 
 
 def default_home() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("twinguard", appauthor=False))
+
+
+MAX_PAGES = 2000
+MAX_EXPANDED = 200 * 1024 * 1024        # decompressed PDF content or DOCX parts (bomb guard)
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file the loaders will read; `Settings.limits` gives the configured values."""
+
+    max_pages: int = MAX_PAGES
+    max_expanded: int = MAX_EXPANDED    # decompressed PDF content or DOCX parts
 
 
 @dataclass(frozen=True)
@@ -49,12 +67,15 @@ class Settings:
     max_points: int = 4
     # Limits for bad input
     max_question_chars: int = 2000
-    max_file_bytes: int = 50 * 1024 * 1024
-    max_pages: int = 2000
-    max_expanded_bytes: int = 200 * 1024 * 1024    # decompressed PDF content or DOCX parts (bomb guard)
+    max_file_bytes: int = MAX_FILE_BYTES
+    max_pages: int = MAX_PAGES
+    max_expanded_bytes: int = MAX_EXPANDED
     embed_batch_size: int = 64
     # Optional LLM ("ollama:llama3.1" or "openai:gpt-4o-mini"); empty = extractive answers only
     llm: str = ""
+    llm_base_url: str = ""          # e.g. a local OpenAI-compatible server; empty = the provider's default
+    llm_api_key: str = field(default="", repr=False)
+    llm_timeout: float = 30.0       # seconds
     # Web app
     staff_passphrase: str = field(default="", repr=False)  # empty: adding to the shared library is off
 
@@ -70,10 +91,6 @@ class Settings:
     @property
     def keyword_dir(self) -> Path:
         return self.home / "keyword"
-
-    @property
-    def manifest_path(self) -> Path:
-        return self.home / "manifest.json"
 
     @property
     def server_mode(self) -> bool:
@@ -97,6 +114,18 @@ class Settings:
             values["chroma_port"] = int(env["TWINGUARD_CHROMA_PORT"])
         if env.get("TWINGUARD_LLM"):
             values["llm"] = env["TWINGUARD_LLM"].strip()
+        if env.get("TWINGUARD_LLM_BASE_URL"):
+            values["llm_base_url"] = env["TWINGUARD_LLM_BASE_URL"].strip()
+        provider = (overrides.get("llm") or values.get("llm", "")).partition(":")[0].strip().lower()
+        key = env.get("TWINGUARD_LLM_API_KEY", "") or (env.get("OPENAI_API_KEY", "") if provider == "openai" else "")
+        if key:
+            values["llm_api_key"] = key
+        if env.get("TWINGUARD_LLM_TIMEOUT"):
+            try:
+                values["llm_timeout"] = float(env["TWINGUARD_LLM_TIMEOUT"])
+            except ValueError:
+                raise ValueError("TWINGUARD_LLM_TIMEOUT must be a number of seconds, "
+                                 f"got {env['TWINGUARD_LLM_TIMEOUT']!r}.") from None
         if env.get("TWINGUARD_STAFF_PASSPHRASE"):
             values["staff_passphrase"] = env["TWINGUARD_STAFF_PASSPHRASE"]
         if env.get("TWINGUARD_COLLECTION"):
@@ -112,10 +141,8 @@ class Settings:
         return settings
 
     @property
-    def limits(self):
-        """The loaders' limits (pages, decompressed size) as a loaders.Limits."""
-        from .loaders import Limits
-
+    def limits(self) -> Limits:
+        """The loaders' limits (pages, decompressed size)."""
         return Limits(self.max_pages, self.max_expanded_bytes)
 
     def validate(self) -> None:
@@ -123,6 +150,8 @@ class Settings:
                      "max_expanded_bytes"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be > 0, got {getattr(self, name)}")
+        if self.llm_timeout <= 0:
+            raise ValueError(f"The LLM timeout must be > 0 seconds, got {self.llm_timeout}.")
         if not 0.0 <= self.dense_weight <= 1.0:
             raise ValueError(f"dense_weight must be between 0 and 1, got {self.dense_weight}")
         if self.chunk_overlap >= self.chunk_size:

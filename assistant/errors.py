@@ -28,3 +28,28 @@ class StoreError(AssistantError):
 
 class QuestionError(AssistantError, ValueError):
     """The question is empty or too long."""
+
+
+class GenerationError(AssistantError):
+    """The language model could not give a usable reply. `kind`: timeout, connection, rate-limit,
+    server, malformed, config."""
+
+    def __init__(self, message: str, kind: str = "malformed"):
+        super().__init__(message)
+        self.kind = kind
+
+
+class PlaybookError(AssistantError):
+    """The playbook YAML is malformed."""
+
+
+class ClauseLibraryError(AssistantError):
+    """A clause-library file is missing or malformed; the message names the file and the problem."""
+
+
+class DraftError(AssistantError, ValueError):
+    """The parameters cannot make a rider (the message says which value and why)."""
+
+
+class GoldError(AssistantError, ValueError):
+    """The gold file cannot be used; the message names the item and field."""

@@ -1,4 +1,7 @@
-"""TwinGuard: the parts wired together — index, search and ask — from one Settings object."""
+"""TwinGuard: the one front door — index, search, ask, review and draft — wired from one Settings object.
+
+The CLI and the web app call only these methods, so both use the same corpus, limits and sources.
+"""
 
 from __future__ import annotations
 
@@ -6,44 +9,44 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .answer import check_question, compose
-from .catalog import Catalog
-from .config import Settings
-from .conversation import contextualize
-from .embeddings import Embedder, MiniLMEmbedder
-from .indexer import Indexer, IndexReport, Progress
-from .lexicon import expand
-from .retrieval import Filters, Mode, Retriever
-from .store import ChromaStore, VectorStore
-from .types import Answer, Hit
-
-#: What a jurisdiction question also needs: federal/EU law above it and general guidance.
-JURISDICTION_SCOPE = {
-    "US-NY": ("US-NY", "US", "INTL"), "US-CA": ("US-CA", "US", "INTL"), "US-TN": ("US-TN", "US", "INTL"),
-    "US-IL": ("US-IL", "US", "INTL"), "US": ("US", "US-NY", "US-CA", "US-TN", "US-IL", "INTL"),
-    "ES": ("ES", "EU", "INTL"), "DK": ("DK", "EU", "INTL"), "EU": ("EU", "ES", "DK", "INTL"),
-    "UK": ("UK", "INTL"), "CN": ("CN", "INTL"), "KR": ("KR", "INTL"), "INTL": ("INTL",),
-}
-
-
-def scope(jurisdiction: str | None) -> tuple[str, ...]:
-    """Jurisdictions whose sources answer a question about `jurisdiction` (empty = all)."""
-    if not jurisdiction or jurisdiction.lower() == "all":
-        return ()
-    return JURISDICTION_SCOPE.get(jurisdiction, (jurisdiction, "INTL"))
+from assistant.answer.extractive import check_question, compose
+from assistant.config import Settings, builtin_corpus
+from assistant.domain.jurisdictions import scope
+from assistant.domain.lexicon import expand
+from assistant.draft.assemble import draft_rider
+from assistant.draft.clauselib import has_library, load_library
+from assistant.draft.rider import Rider, RiderParams
+from assistant.errors import GenerationError, LoadError
+from assistant.index.catalog import Catalog
+from assistant.index.embeddings import MiniLMEmbedder
+from assistant.index.indexer import Indexer, IndexReport, Progress
+from assistant.index.sections import FileSections
+from assistant.index.store import ChromaStore
+from assistant.ingest.loaders import load_bytes, too_big
+from assistant.protocols import Embedder, Generator, SectionSource, VectorStore
+from assistant.redline.tracked import tracked_changes_docx
+from assistant.retrieve.conversation import contextualize
+from assistant.retrieve.retriever import HybridRetriever, Mode
+from assistant.review.findings import Review, review
+from assistant.review.report import edits_for
+from assistant.types import Answer, Document, Filters, Hit
 
 
 class TwinGuard:
     """One instance per process: it holds the model and the store connection."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: VectorStore | None = None):
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: VectorStore | None = None,
+                 generator: Generator | None = None):
+        """Each part defaults to the real one built from `settings`; `generator` (used only when
+        `settings.llm` is set) defaults to the configured model, created on first use."""
         self.settings = settings
         self.embedder = embedder or MiniLMEmbedder(batch_size=settings.embed_batch_size)
-        self.store = store or ChromaStore(settings)
+        self.store = store or ChromaStore.from_settings(settings)
         self.catalog = Catalog(settings.home / "catalog.sqlite3")
-        self.retriever = Retriever(settings, self.embedder, self.store, self.catalog)
-        self._generator = None      # the optional LLM, created on first use
+        self.retriever = HybridRetriever(settings, self.embedder, self.store, self.catalog)
+        self._generator = generator
         self._scorer = None
+        self._file_sections: FileSections | None = None
 
     def index(self, corpus: Path | None = None, *, rebuild: bool = False,
               progress: Progress | None = None) -> IndexReport:
@@ -80,8 +83,8 @@ class TwinGuard:
             jurisdiction = place
         hits = self.retriever.search(expand(standalone), self.settings.k, Filters(jurisdiction=scope(jurisdiction)),
                                      per_doc=2)
-        titles = {d: m.get("short_title") or m.get("title", d) for d, m in self.retriever.docs.items()}
-        answer = compose(standalone, hits, self.settings, titles=titles, resolve=self.section_hit)
+        titles = self.titles()
+        answer = compose(standalone, hits, self.settings, titles=titles, sections=self)
         if self.settings.llm and not answer.refused:
             answer = yield from self._llm(standalone, hits, titles, answer, stream)
         if standalone != question:
@@ -91,12 +94,13 @@ class TwinGuard:
 
     def _llm(self, question: str, hits, titles, extractive: Answer, stream: bool):
         """The LLM answer, verified sentence by sentence; the extractive answer on any failure."""
-        from .generation import GenerationError, make_generator
-        from .llm_answer import answer_with_llm, fall_back, stream_answer
-        from .verify import SupportScorer
+        from assistant.answer.llm import answer_with_llm, fall_back, stream_answer
+        from assistant.answer.support import SupportScorer
+        from assistant.llm.generation import make_generator
 
         try:
-            self._generator = self._generator or make_generator(self.settings)
+            if self._generator is None:
+                self._generator = make_generator(self.settings)
         except (GenerationError, ValueError) as exc:
             return fall_back(extractive, f"Language model not used ({exc}); showing the extractive answer.")
         self._scorer = self._scorer or SupportScorer(self.embedder)
@@ -121,12 +125,47 @@ class TwinGuard:
             return None
         return Hit(chunk=chunks[0], score=1.0, via="fused", meta=dict(self.retriever.docs.get(doc_id, {})))
 
-    def ask_many(self, questions: Sequence[str], **kwargs) -> list[Answer]:
-        return [self.ask(q, **kwargs) for q in questions]
+    def titles(self) -> dict[str, str]:
+        """Short title of every indexed document, by id."""
+        return {d: m.get("short_title") or m.get("title", d) for d, m in self.retriever.docs.items()}
+
+    def sections(self) -> SectionSource:
+        """Where cited sections come from: the index once built, else the corpus files (the configured
+        corpus first, then the built-in one), cut exactly as the indexer cuts them."""
+        if self.indexed:
+            return self
+        if self._file_sections is None:
+            s = self.settings
+            self._file_sections = FileSections((s.corpus, builtin_corpus()), s.chunk_size, s.chunk_overlap,
+                                               s.min_chunk)
+        return self._file_sections
+
+    def read_contract(self, data: bytes, name: str) -> tuple[Document, list[str]]:
+        """An uploaded or pasted contract as a Document, with the configured size and page limits; it is
+        read in memory and never stored."""
+        if len(data) > self.settings.max_file_bytes:
+            raise LoadError(name, too_big(len(data), self.settings.max_file_bytes))
+        return load_bytes(data, name, self.settings.limits)
+
+    def review(self, contract: str | Document, jurisdiction: str | None = None, *,
+               whole_contract: bool | None = None) -> Review:
+        """Check a contract (or one pasted clause) against the digital-replica playbook."""
+        return review(contract, self.sections(), jurisdiction, embedder=self.embedder, corpus=self.settings.corpus,
+                      whole_contract=whole_contract)
+
+    def review_docx(self, result: Review, title: str) -> bytes:
+        """The reviewed contract as DOCX, each suggestion a tracked change."""
+        return tracked_changes_docx(result.text, edits_for(result), f"Review: {title}")
+
+    def draft(self, params: RiderParams, library: Path | None = None) -> Rider:
+        """A rider, every clause with its sources, from the clause library of `library` when given (it must
+        have one), else of the configured corpus, else the built-in one."""
+        if library is None:
+            library = self.settings.corpus if has_library(self.settings.corpus) else builtin_corpus()
+        return draft_rider(params, load_library(library), self.sections())
 
     def stats(self) -> dict:
         docs = self.catalog.documents()
         return {"documents": len(docs), "chunks": self.catalog.count_chunks(),
                 "home": str(self.settings.home),
-                "store": (f"chroma server {self.settings.chroma_host}:{self.settings.chroma_port}"
-                          if self.settings.server_mode else f"embedded chroma {self.settings.chroma_dir}")}
+                "store": self.store.describe() if hasattr(self.store, "describe") else type(self.store).__name__}

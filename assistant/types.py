@@ -53,17 +53,40 @@ class Chunk:
     ordinal: int = 0           # position of the chunk within its document
 
 
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters; an empty tuple means no constraint."""
+
+    jurisdiction: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+
+    def fields(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(metadata field, allowed values) for each constraint that is set."""
+        return tuple((name, values) for name, values in (("jurisdiction", self.jurisdiction), ("kind", self.kind),
+                                                          ("status", self.status), ("doc_id", self.doc_ids)) if values)
+
+    def allows(self, doc_id: str, meta: dict) -> bool:
+        return ((not self.jurisdiction or meta.get("jurisdiction") in self.jurisdiction)
+                and (not self.kind or meta.get("kind") in self.kind)
+                and (not self.status or meta.get("status") in self.status)
+                and (not self.doc_ids or doc_id in self.doc_ids))
+
+
 Via = Literal["dense", "keyword", "fused"]
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk, its score and how it was found."""
+    """A retrieved chunk, its score and how it was found. `dense` is its cosine similarity with the query
+    (rounded to 4 places; None when the hit was not scored against a query)."""
 
     chunk: Chunk
     score: float
     via: Via = "fused"
     meta: dict[str, str] = field(default_factory=dict)
+    dense: float | None = None
 
 
 @dataclass(frozen=True)

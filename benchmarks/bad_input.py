@@ -208,8 +208,8 @@ def child(path: Path) -> None:
 
     from assistant.config import Settings
     from assistant.errors import AssistantError
-    from assistant.library import add_to_library
-    from assistant.loaders import load_file
+    from assistant.index.library import add_to_library
+    from assistant.ingest.loaders import load_file
 
     settings = Settings(home=Path("/nonexistent-home-not-written"))
     started = time.perf_counter()
@@ -237,7 +237,7 @@ def child(path: Path) -> None:
 
 def question_case() -> dict:
     """100k-character question through check_question (what ask and search run first)."""
-    from assistant.answer import check_question
+    from assistant.answer.extractive import check_question
     from assistant.config import Settings
     from assistant.errors import QuestionError
 

@@ -106,9 +106,9 @@ def child_command(home: Path, corpus: Path, kill_at: str = "") -> list[str]:
 
 def run_child(home: Path, corpus: Path, kill_at: str) -> None:
     """Index once; with kill_at, SIGKILL ourselves at that point of the commit order."""
-    from assistant.catalog import Catalog
-    from assistant.indexer import Indexer
-    from assistant.store import ChromaStore
+    from assistant.index.catalog import Catalog
+    from assistant.index.indexer import Indexer
+    from assistant.index.store import ChromaStore
     from assistant.twinguard import TwinGuard
 
     def die(*_args, **_kwargs):
@@ -278,7 +278,7 @@ def main() -> None:
     if args.child:
         run_child(*args.child, args.kill_at)
         return
-    from assistant.embeddings import MiniLMEmbedder
+    from assistant.index.embeddings import MiniLMEmbedder
 
     rng = random.Random(args.seed)
     shutil.rmtree(args.work, ignore_errors=True)

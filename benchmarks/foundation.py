@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.chunking import embedding_text  # noqa: E402
 from assistant.config import Settings, builtin_corpus  # noqa: E402
+from assistant.ingest.chunking import embedding_text  # noqa: E402
 from assistant.twinguard import TwinGuard  # noqa: E402
 
 

@@ -17,9 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.chunking import embedding_text  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.legalbench import DEFAULT_KS, evaluate, load_benchmark, referenced_files  # noqa: E402
+from assistant.evaluate.legalbench import (  # noqa: E402
+    DEFAULT_KS,
+    evaluate,
+    load_benchmark,
+    referenced_files,
+)
+from assistant.ingest.chunking import embedding_text  # noqa: E402
 from assistant.twinguard import TwinGuard  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "cuad"

@@ -35,8 +35,7 @@ def likeness_list() -> list[str]:
 
 
 def run(paths: list[Path], tg, label: str, examples: int) -> None:
-    from assistant.loaders import load_file
-    from assistant.review import review
+    from assistant.ingest.loaders import load_file
 
     times, crashes, with_replica = [], [], 0
     counts: Counter = Counter()
@@ -46,7 +45,7 @@ def run(paths: list[Path], tg, label: str, examples: int) -> None:
         started = time.perf_counter()
         try:
             doc, _ = load_file(path)
-            result = review(doc, tg)
+            result = tg.review(doc)
         except Exception:  # noqa: BLE001 - the benchmark counts every crash
             crashes.append((path.name, traceback.format_exc(limit=3)))
             continue
@@ -97,14 +96,14 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="Also time a synthetic 500-page contract.")
     args = parser.parse_args()
     from assistant.config import Settings, builtin_corpus
-    from assistant.embeddings import MiniLMEmbedder
-    from assistant.playbook import CorpusSections
+    from assistant.index.embeddings import MiniLMEmbedder
+    from assistant.twinguard import TwinGuard
 
     embedder = MiniLMEmbedder()
     embedder.warm_up()
     with tempfile.TemporaryDirectory() as home:
-        tg = CorpusSections(Settings(home=Path(home), corpus=builtin_corpus()), embedder)
-        tg.section_hit("eu-gdpr", "Article 17")  # load the corpus once, outside the timings
+        tg = TwinGuard(Settings(home=Path(home), corpus=builtin_corpus()), embedder=embedder)
+        tg.sections().section_hit("eu-gdpr", "Article 17")  # load the corpus once, outside the timings
         contracts = CUAD / "contracts"
         likeness = [contracts / n for n in likeness_list() if (contracts / n).exists()]
         run(likeness, tg, "likeness / publicity / endorsement contracts", args.examples)
@@ -112,11 +111,9 @@ def main() -> None:
             everything = sorted(contracts.glob("*.txt"))[: args.limit]
             run(everything, tg, "all CUAD contracts", args.examples)
         if args.big:
-            from assistant.review import review
-
             text = big_contract()
             started = time.perf_counter()
-            result = review(text, tg)
+            result = tg.review(text)
             print(f"\n== synthetic contract: {len(text):,} characters (~{len(text) // 3000} pages), "
                   f"{len(result.clauses)} clauses, {len(result.findings)} findings, "
                   f"{time.perf_counter() - started:.1f} s")

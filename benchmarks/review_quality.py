@@ -50,7 +50,7 @@ def score(items: list[dict], predictions: list[set[str]]) -> dict:
 
 
 def predict(items: list[dict], embedder) -> list[set[str]]:
-    from assistant.review import default_playbook, detect_checks
+    from assistant.review.detect import default_playbook, detect_checks
 
     playbook = default_playbook()
     return [detect_checks(i["text"], playbook, embedder) for i in items]
@@ -64,7 +64,7 @@ def main() -> None:
     args = parser.parse_args()
     embedder = None
     if not args.no_semantic:
-        from assistant.embeddings import MiniLMEmbedder
+        from assistant.index.embeddings import MiniLMEmbedder
 
         embedder = MiniLMEmbedder()
         embedder.warm_up()

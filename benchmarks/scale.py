@@ -69,7 +69,7 @@ def link_corpus(size: str, target: Path) -> Path:
 
 
 def questions(limit: int) -> list:
-    from assistant.gold import load_gold, spread
+    from assistant.evaluate.gold import load_gold, spread
 
     gold = load_gold(ROOT / "eval" / "gold.yaml")
     return spread([i for i in gold.items if i.in_scope and not i.context], limit)
@@ -85,7 +85,7 @@ def timed(fn, items) -> tuple[list[float], list]:
 
 
 def pct(values, q):
-    from assistant.metrics import percentile
+    from assistant.evaluate.metrics import percentile
 
     return round(percentile(values, q), 1)
 
@@ -95,8 +95,8 @@ def hit_rate(items, ranked_docs, k=6) -> float:
 
 
 def run_twinguard(size: str, work: Path, n_questions: int, review_limit: int) -> dict:
-    from assistant.chunking import embedding_text
     from assistant.config import Settings
+    from assistant.ingest.chunking import embedding_text
     from assistant.twinguard import TwinGuard
 
     corpus = link_corpus(size, work / "corpus")
@@ -138,8 +138,7 @@ def run_twinguard(size: str, work: Path, n_questions: int, review_limit: int) ->
 def review_contracts(tg, paths: list[Path]) -> dict:
     """Contracts per second through assistant.review, when another engineer's module is there."""
     try:
-        from assistant.loaders import load_file
-        from assistant.review import review
+        from assistant.ingest.loaders import load_file
     except ImportError as exc:
         return {"review": f"skipped: assistant.review not importable ({exc})"}
     if not paths:
@@ -149,7 +148,7 @@ def review_contracts(tg, paths: list[Path]) -> dict:
         try:
             doc, _ = load_file(path)
             chars += len(doc.text)
-            review(doc, tg)
+            tg.review(doc)
         except Exception as exc:  # noqa: BLE001 - a benchmark counts failures instead of stopping
             errors += 1
             print(f"review failed on {path.name}: {exc.__class__.__name__}: {exc}", file=sys.stderr)
@@ -167,7 +166,7 @@ def run_baseline(size: str, work: Path, n_questions: int) -> dict:
     from langchain_core.documents import Document as LCDocument
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from assistant.embeddings import MiniLMEmbedder
+    from assistant.index.embeddings import MiniLMEmbedder
 
     corpus = link_corpus(size, work / "corpus")
     embedder = MiniLMEmbedder()

@@ -1,4 +1,4 @@
-"""Precision, recall and F1 of the support verifier (assistant/verify.py) on our labelled set.
+"""Precision, recall and F1 of the support verifier (assistant/answer/support.py) on our labelled set.
 
     .venv/bin/python benchmarks/verifier.py [--labelled tests/data/support_labelled.yaml] [--threshold 0.55]
 
@@ -8,7 +8,7 @@ unsupported claim reach the user); recall is the share of supported sentences ac
 the trade-off. The rule for choosing: the lowest threshold with no false accept on the set, rounded up
 to the next 0.05 (a wrong accept lets an unsupported claim through; a wrong reject only drops a true
 sentence, and the extractive answer remains). The threshold in use is
-assistant.verify.THRESHOLD unless --threshold is given.
+assistant.answer.support.THRESHOLD unless --threshold is given.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.embeddings import MiniLMEmbedder  # noqa: E402
+from assistant.answer.support import THRESHOLD, SupportScorer  # noqa: E402
+from assistant.index.embeddings import MiniLMEmbedder  # noqa: E402
 from assistant.types import Chunk, Hit  # noqa: E402
-from assistant.verify import THRESHOLD, SupportScorer  # noqa: E402
 
 
 def load(path: Path) -> tuple[dict[str, Hit], list[dict]]:

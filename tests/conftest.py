@@ -32,9 +32,16 @@ def no_network(monkeypatch):
     yield
 
 
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """No test writes to the user's real data folder: TWINGUARD_HOME defaults to one of the test's own
+    (a test or a CLI call that sets its own wins)."""
+    monkeypatch.setenv("TWINGUARD_HOME", str(tmp_path / "default-twinguard-home"))
+
+
 @pytest.fixture(scope="session")
 def embedder():
-    from assistant.embeddings import MiniLMEmbedder
+    from assistant.index.embeddings import MiniLMEmbedder
 
     model = MiniLMEmbedder()
     model.warm_up()
@@ -69,3 +76,12 @@ def app_env(tmp_path, monkeypatch):
     monkeypatch.setenv("TWINGUARD_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("TWINGUARD_CORPUS", str(corpus))
     return tmp_path / "home"
+
+
+@pytest.fixture(scope="session")
+def hash_embedder():
+    """A fast, deterministic stand-in for the real model (tests/fakes.py): word overlap, no semantics.
+    For tests whose assertions do not depend on semantic similarity."""
+    from tests.fakes import HashEmbedder
+
+    return HashEmbedder()

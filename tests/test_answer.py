@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from assistant.answer import check_question, compose, sentences
+from assistant.answer.extractive import check_question, compose, sentences
 from assistant.config import Settings
 from assistant.errors import QuestionError
 from assistant.types import Chunk, Hit
@@ -12,12 +12,22 @@ TEXT = ("Under the law, an agency may not create a digital replica without\nsepa
         "The penalty is USD 3,000 for a first violation. Short one.")
 
 
+class Sections:
+    """A SectionSource over a few hand-made hits: the section of a document is its one hit."""
+
+    def __init__(self, hits):
+        self.hits = hits
+
+    def section_hit(self, doc_id, label):
+        return self.hits.get(doc_id)
+
+
 def hit(doc_id, text, score=0.8, dense=0.7, start=100, **meta):
     chunk = Chunk(id=f"{doc_id}-{start}", doc_id=doc_id, text=text, start=start, end=start + len(text),
                   section=f"{doc_id} › § 1", label="§ 1")
-    base = {"title": doc_id.upper(), "jurisdiction": "US-NY", "status": "in-force", "dense": str(dense)}
+    base = {"title": doc_id.upper(), "jurisdiction": "US-NY", "status": "in-force"}
     base.update(meta)
-    return Hit(chunk=chunk, score=score, meta=base)
+    return Hit(chunk=chunk, score=score, meta=base, dense=dense)
 
 
 def test_sentences_span_wrapped_lines_and_keep_offsets():
@@ -57,7 +67,7 @@ def test_references_become_citations_of_the_law():
     faq = hit("faq", "An agency needs your separate written consent first [[law#§ 1035(10)]].",
               jurisdiction="INTL", status="guidance", start=0)
     law = hit("law", "A company may not create a digital replica without separate written consent.", start=0)
-    answer = compose("consent for a twin", [faq], SETTINGS, resolve=lambda d, s: law if d == "law" else None)
+    answer = compose("consent for a twin", [faq], SETTINGS, sections=Sections({"law": law}))
     assert {c.doc_id for c in answer.citations} == {"faq", "law"}
     assert "[[" not in answer.text
 
@@ -95,7 +105,7 @@ def test_a_leading_reference_is_cited_at_the_end():
     note = hit("cl", "- [[law#§ 1]]: under the law, a deep fake must be labelled as AI-made content.", start=0,
                jurisdiction="EU", status="guidance")
     law = hit("law", "Anyone who deploys AI to publish deep fakes must label them as AI-made.", start=0)
-    answer = compose("must a deep fake be labelled", [note], SETTINGS, resolve=lambda d, s: law if d == "law" else None)
+    answer = compose("must a deep fake be labelled", [note], SETTINGS, sections=Sections({"law": law}))
     first = answer.text.splitlines()[0]
     assert first.startswith("Under the law, a deep fake must be labelled as AI-made content [")
     assert not re.search(r"^\[\d+\]:", first)

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+pytestmark = pytest.mark.integration   # the app builds TwinGuard with the real model
+
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
@@ -65,7 +67,7 @@ def test_sources_and_about_pages(app):
 def test_staff_can_add_a_document_with_the_passphrase(app_env, monkeypatch):
     monkeypatch.setenv("TWINGUARD_STAFF_PASSPHRASE", "s3cret")
     from assistant.config import Settings
-    from assistant.library import add_to_library, staff_allowed
+    from assistant.index.library import add_to_library, staff_allowed
     from assistant.twinguard import TwinGuard
 
     settings = Settings.from_env()

@@ -8,11 +8,19 @@ import re
 
 import pytest
 
+from app_pages.render import escape_markdown, highlight
 from assistant.errors import AssistantError, LoadError, QuestionError
-from assistant.library import add_to_library
-from assistant.render import escape_markdown, highlight
-from benchmarks.bad_input import (SENTENCE, billion_laughs_docx, docx_with, encrypted_pdf, hostile_markdown,
-                                  nested_array_pdf, nested_pages_pdf, text_pdf)
+from assistant.index.library import add_to_library
+from benchmarks.bad_input import (
+    SENTENCE,
+    billion_laughs_docx,
+    docx_with,
+    encrypted_pdf,
+    hostile_markdown,
+    nested_array_pdf,
+    nested_pages_pdf,
+    text_pdf,
+)
 from tests.files import image_only_pdf, pdf_bytes
 
 BAD = {  # file name -> (bytes, words the message must contain)
@@ -38,6 +46,7 @@ GOOD = {  # file name -> (bytes, warning expected)
 }
 
 
+@pytest.mark.integration
 def test_indexer_gives_every_bad_file_a_message_and_keeps_the_rest(fresh):
     for name, (data, _) in {**BAD, **GOOD}.items():
         (fresh.settings.corpus / name).write_bytes(data)
@@ -67,6 +76,7 @@ def test_staff_upload_refuses_bad_files_and_stores_nothing(tmp_path, name):
     assert not settings.library_dir.exists() or not any(settings.library_dir.iterdir())
 
 
+@pytest.mark.integration
 def test_huge_and_empty_questions_get_a_message(indexed):
     question = "Can my agency scan me? " * 4500          # ~100k characters
     for call in (indexed.ask, indexed.search):
@@ -79,6 +89,7 @@ def test_huge_and_empty_questions_get_a_message(indexed):
     assert answer.text
 
 
+@pytest.mark.integration
 def test_markup_in_documents_is_shown_inert(fresh):
     (fresh.settings.corpus / "hostile.md").write_bytes(hostile_markdown())
     fresh.index()

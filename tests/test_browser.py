@@ -18,6 +18,8 @@ import pytest
 from tests.conftest import FIXTURE_CORPUS
 from tests.servers import free_port, stop
 
+pytestmark = pytest.mark.integration   # the served app loads the real model
+
 CHROMIUM = "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parent.parent
 SHOTS = REPO / "test-output" / "screenshots"

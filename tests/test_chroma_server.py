@@ -14,6 +14,8 @@ from assistant.twinguard import TwinGuard
 from tests.conftest import FIXTURE_CORPUS
 from tests.servers import free_port, stop
 
+pytestmark = pytest.mark.integration   # a real Chroma server and the real model
+
 
 
 @pytest.fixture

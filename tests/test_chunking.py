@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunking import chunk_document, find_boundaries, section_label
-from assistant.loaders import iter_files, load_bytes, load_file
+from assistant.ingest.chunking import chunk_document, find_boundaries, section_label
+from assistant.ingest.loaders import iter_files, load_bytes, load_file
 from tests.files import pdf_bytes
 
 REPO = Path(__file__).resolve().parent.parent

@@ -2,10 +2,12 @@
 
 import pytest
 
-from assistant.clauselib import ClauseLibraryError, CorpusSections, entry_for_check, load_library, parse_entry
 from assistant.config import builtin_corpus
-from assistant.corpus import load_corpus
-from assistant.loaders import load_file
+from assistant.draft.clauselib import entry_for_check, load_library, parse_entry
+from assistant.errors import ClauseLibraryError
+from assistant.index.sections import FileSections
+from assistant.ingest.corpus_check import load_corpus
+from assistant.ingest.loaders import load_file
 
 CORPUS = builtin_corpus()
 CANONICAL = ("perpetual-term", "vague-scope", "bundled-consent", "no-per-use-pay", "transfer-sublicense",
@@ -133,9 +135,10 @@ def test_library_folder_errors(tmp_path):
     assert list(load_library(tmp_path / "clause-library")) == ["cl-test"]
 
 
+@pytest.mark.integration
 def test_corpus_sections_match_the_index(indexed):
     """The index-free lookup returns the same passage, with the same offsets, as the indexed TwinGuard."""
-    lookup = CorpusSections(indexed.settings.corpus)
+    lookup = FileSections(indexed.settings.corpus)
     for doc_id, label in (("test-ny-fwa", "§ 1037"), ("test-ny-fwa", "§ 1035(10)"), ("test-ai-act", "Article 50(4)")):
         ours, theirs = lookup.section_hit(doc_id, label), indexed.section_hit(doc_id, label)
         assert (ours is None) == (theirs is None)

@@ -6,10 +6,12 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.app import app
 from tests.conftest import FIXTURE_CORPUS
 
 runner = CliRunner()
+
+pytestmark = pytest.mark.integration   # `twinguard index` loads the real model (the env fixture)
 
 
 @pytest.fixture(scope="module")

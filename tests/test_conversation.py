@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.conversation import contextualize, place_in
+from assistant.retrieve.conversation import contextualize, place_in
 
 PREVIOUS = ["Can my agency make a digital twin of me without asking in New York?"]
 

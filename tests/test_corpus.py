@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import load_corpus, validate
+from assistant.ingest.corpus_check import load_corpus, validate
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -11,9 +11,19 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.errors import IndexBusyError
-from assistant.indexer import index_lock
-from benchmarks.crash_trials import (check_complete, check_consistent, forget_chroma_clients, kill_during_index,
-                                     make_corpus, mutate, open_index, write_doc)
+from assistant.index.indexer import index_lock
+from benchmarks.crash_trials import (
+    check_complete,
+    check_consistent,
+    forget_chroma_clients,
+    kill_during_index,
+    make_corpus,
+    mutate,
+    open_index,
+    write_doc,
+)
+
+pytestmark = pytest.mark.integration   # real model, embedded Chroma, killed indexers
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +93,7 @@ def test_random_sigkill_trials(base, embedder):
 
 
 def test_second_indexer_is_refused_with_a_clear_message(fresh, monkeypatch):
-    from assistant.cli import app
+    from assistant.cli.app import app
 
     with index_lock(fresh.settings.home):
         with pytest.raises(IndexBusyError, match="Another indexer is already running"):

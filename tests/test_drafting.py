@@ -6,13 +6,16 @@ import shutil
 
 import pytest
 
-from assistant.clauselib import CorpusSections, load_library
 from assistant.config import Settings, builtin_corpus
-from assistant.drafting import draft_rider, fill, values
-from assistant.rider import DraftError, RiderParams
-from assistant.rider_export import rider_docx, rider_markdown, rider_text
-from assistant.rider_request import parse_request
-from assistant.loaders import load_file
+from assistant.draft.assemble import draft_rider, fill, values
+from assistant.draft.clauselib import load_library
+from assistant.draft.export import rider_docx, rider_markdown, rider_text
+from assistant.draft.request import parse_request
+from assistant.draft.rider import RiderParams
+from assistant.errors import DraftError
+from assistant.index.sections import FileSections
+from assistant.ingest.loaders import load_file
+from assistant.twinguard import TwinGuard
 from tests.conftest import FIXTURE_CORPUS
 
 CORPUS = builtin_corpus()
@@ -25,7 +28,7 @@ def library():
 
 @pytest.fixture(scope="module")
 def lookup():
-    return CorpusSections(CORPUS)
+    return FileSections(CORPUS)
 
 
 # --- requests ------------------------------------------------------------------------------------
@@ -195,6 +198,7 @@ def test_citations_quote_the_cited_section(library, lookup):
     assert numbers == list(range(1, len(numbers) + 1))         # one number per source across the rider
 
 
+@pytest.mark.integration
 def test_citations_through_a_real_index(tmp_path, indexed):
     """With a TwinGuard, sources become quotes from the indexed passages (fixture corpus)."""
     root = tmp_path / "corpus" / "clause-library"
@@ -258,11 +262,9 @@ def test_docx_export(library):
 # --- the rider passes its own review ------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def reviewer(embedder):
-    """The review engine (written in parallel) over the real corpus, with the real model."""
-    review_module = pytest.importorskip("assistant.review")
-    playbook_module = pytest.importorskip("assistant.playbook")
-    return review_module.review, playbook_module.CorpusSections(Settings(corpus=CORPUS), embedder=embedder)
+def reviewer(embedder, tmp_path_factory):
+    """The review engine over the real corpus, with the real model (no index: sections from the files)."""
+    return TwinGuard(Settings(home=tmp_path_factory.mktemp("reviewer-home"), corpus=CORPUS), embedder=embedder)
 
 
 @pytest.mark.parametrize("params", [
@@ -271,10 +273,10 @@ def reviewer(embedder):
                 currency="USD", agency_name="Star Models"),
     RiderParams(jurisdiction="US-CA", minor=True, union="SAG-AFTRA", fee_per_period=800, currency="USD"),
 ], ids=["eu-request", "ny-agency", "ca-minor"])
+@pytest.mark.integration
 def test_drafted_rider_passes_review(params, library, reviewer):
-    review, tg = reviewer
     rider = draft_rider(params, library)
-    result = review(rider_text(rider), tg, jurisdiction=params.jurisdiction or None)
+    result = reviewer.review(rider_text(rider), jurisdiction=params.jurisdiction or None)
     high = [(f.check_id, f.clause[:120]) for f in result.findings if f.severity == "high"]
     assert not high, high
 
@@ -284,7 +286,7 @@ def test_drafted_rider_passes_review(params, library, reviewer):
 def cli_app():
     import typer
 
-    from assistant.cli_draft import register
+    from assistant.cli.draft import register
 
     app = typer.Typer()
 
@@ -357,12 +359,10 @@ def test_cli_draft_bad_corpus_and_unwritable_output(tmp_path):
     assert result.exit_code == 1 and "Cannot write the rider" in result.output
 
 
-def test_cli_draft_on_the_main_app_when_wired():
-    from assistant.cli import app
-
-    if not any(c.name == "draft" for c in app.registered_commands):
-        pytest.skip("the lead has not wired register(app) into assistant/cli.py yet")
+def test_cli_draft_on_the_main_app():
     from typer.testing import CliRunner
+
+    from assistant.cli.app import app
 
     result = CliRunner().invoke(app, ["draft", "--request", "6 months, EUR 300 per use, EU"],
                                 env={"TWINGUARD_CORPUS": str(CORPUS)})
@@ -395,13 +395,13 @@ def test_start_date_gives_the_end_date(library):
     assert "2028-02-28" in fill("[END DATE]", values(RiderParams(start_date="2024-02-29", term_months=48)))[0]
 
 
+@pytest.mark.integration
 def test_review_control_a_risky_rider_is_flagged(library, reviewer):
     """The self-review can fail: the same rider with its term clause made perpetual gets a high finding."""
-    review, tg = reviewer
     rider = draft_rider(RiderParams(model_name="Jane Doe", jurisdiction="US-NY"), library)
     term = by_entry(rider)["cl-perpetual-term"].text
     risky = rider_text(rider).replace(term, "The Model grants the Company an irrevocable licence in perpetuity to "
                                             "use the Digital Replica of Jane Doe in any media, and the Company may "
                                             "sublicense it to any third party.")
-    result = review(risky, tg, jurisdiction="US-NY")
+    result = reviewer.review(risky, jurisdiction="US-NY")
     assert {"perpetual-term", "transfer-sublicense"} & {f.check_id for f in result.findings if f.severity == "high"}

@@ -10,13 +10,28 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from assistant.cli_eval import default_gold, register
+from assistant.cli.evaluate import default_gold, register
 from assistant.config import Settings, builtin_corpus
-from assistant.corpus import load_corpus
-from assistant.evaluation import check_thresholds, parse_limit, summarize
-from assistant.gold import Expected, GoldError, GoldItem, check_gold, load_gold, parse_gold, spread
-from assistant.metrics import (best_threshold, citation_precision, citation_recall, fact_recall, first_rank,
-                               percentile, reciprocal_rank)
+from assistant.errors import GoldError
+from assistant.evaluate.gold import (
+    Expected,
+    GoldItem,
+    check_gold,
+    load_gold,
+    parse_gold,
+    spread,
+)
+from assistant.evaluate.metrics import (
+    best_threshold,
+    citation_precision,
+    citation_recall,
+    fact_recall,
+    first_rank,
+    percentile,
+    reciprocal_rank,
+)
+from assistant.evaluate.runner import check_thresholds, parse_limit, summarize
+from assistant.ingest.corpus_check import load_corpus
 from assistant.twinguard import TwinGuard
 
 runner = CliRunner()
@@ -175,6 +190,7 @@ def cli(builtin_home):
 
 
 @pytest.mark.slow
+@pytest.mark.integration
 def test_eval_slice_meets_thresholds(cli, tmp_path):
     out = tmp_path / "report.json"
     result = cli("eval", "--limit", "10", "--variants", "dense,ask", "--report", str(out),
@@ -191,12 +207,14 @@ def test_eval_slice_meets_thresholds(cli, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.integration
 def test_eval_exits_non_zero_below_a_threshold(cli):
     result = cli("eval", "--limit", "2", "--variants", "dense", "--min", "dense/hit@10=1.01")
     assert result.exit_code == 1
     assert "below threshold" in result.output and "hit@10" in result.output
 
 
+@pytest.mark.integration
 def test_eval_rejects_bad_options_before_running(cli, tmp_path):
     assert cli("eval", "--variants", "dense,magic").exit_code == 2
     assert cli("eval", "--min", "hit@6").exit_code == 2

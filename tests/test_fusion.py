@@ -1,4 +1,4 @@
-from assistant.fusion import convex, drop_overlapping, rrf
+from assistant.retrieve.fusion import convex, drop_overlapping, rrf
 
 
 def test_convex_mixes_cosine_and_scaled_bm25():

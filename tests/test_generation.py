@@ -6,14 +6,23 @@ import time
 
 import pytest
 import typer
-from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
+from langchain_core.language_models.fake_chat_models import (
+    FakeListChatModel,
+    GenericFakeChatModel,
+)
 from langchain_core.messages import AIMessage
 from typer.testing import CliRunner
 
-from assistant.cli_llm import register
+from assistant.cli.doctor import register
 from assistant.config import Settings
-from assistant.generation import (GenerationError, LangChainGenerator, configured_spec, llm_config,
-                                  make_chat_model, make_generator, parse_spec)
+from assistant.errors import GenerationError
+from assistant.llm.generation import (
+    LangChainGenerator,
+    llm_config,
+    make_chat_model,
+    make_generator,
+    parse_spec,
+)
 from tests.llm_server import ScriptedLLM, Step
 
 SETTINGS = Settings(home="/nonexistent")
@@ -30,38 +39,43 @@ def test_bad_specs_are_explained(spec):
         parse_spec(spec)
 
 
+def env_settings(environ: dict, **overrides) -> Settings:
+    return Settings.from_env({"TWINGUARD_HOME": "/nonexistent", **environ}, **overrides)
+
+
 def test_configuration_is_read_from_the_environment_only_when_asked():
-    assert configured_spec(SETTINGS, {}) == "" and make_generator(SETTINGS, {}) is None
-    assert configured_spec(SETTINGS, {"TWINGUARD_LLM": " ollama:llama3.1 "}) == "ollama:llama3.1"
-    config = llm_config("openai:gpt-4o-mini", {"OPENAI_API_KEY": "sk-1", "TWINGUARD_LLM_TIMEOUT": "2.5"})
+    assert env_settings({}).llm == "" and make_generator(env_settings({})) is None
+    assert env_settings({"TWINGUARD_LLM": " ollama:llama3.1 "}).llm == "ollama:llama3.1"
+    config = llm_config(env_settings({"OPENAI_API_KEY": "sk-1", "TWINGUARD_LLM_TIMEOUT": "2.5"}, llm="openai:gpt-4o-mini"))
     assert (config.provider, config.model, config.api_key, config.timeout) == ("openai", "gpt-4o-mini", "sk-1", 2.5)
     assert "sk-1" not in repr(config)
-    assert llm_config("openai:m", {"OPENAI_API_KEY": "a", "TWINGUARD_LLM_API_KEY": "b"}).api_key == "b"
-    assert llm_config("ollama:m", {"OPENAI_API_KEY": "a"}).api_key == ""
+    assert "sk-1" not in repr(env_settings({"OPENAI_API_KEY": "sk-1"}, llm="openai:m"))
+    assert llm_config(env_settings({"OPENAI_API_KEY": "a", "TWINGUARD_LLM_API_KEY": "b"}, llm="openai:m")).api_key == "b"
+    assert llm_config(env_settings({"OPENAI_API_KEY": "a"}, llm="ollama:m")).api_key == ""
     with pytest.raises(ValueError, match="number of seconds"):
-        llm_config("ollama:m", {"TWINGUARD_LLM_TIMEOUT": "soon"})
+        llm_config(env_settings({"TWINGUARD_LLM_TIMEOUT": "soon"}, llm="ollama:m"))
 
 
 def test_factory_builds_langchain_models():
     needs("langchain_openai")
     needs("langchain_ollama")
-    model = make_chat_model("openai:local-model", SETTINGS, {"TWINGUARD_LLM_BASE_URL": "http://127.0.0.1:9/v1",
-                                                             "TWINGUARD_LLM_TIMEOUT": "3"})
+    model = make_chat_model(env_settings({"TWINGUARD_LLM_BASE_URL": "http://127.0.0.1:9/v1",
+                                          "TWINGUARD_LLM_TIMEOUT": "3"}, llm="openai:local-model"))
     assert type(model).__name__ == "ChatOpenAI"
     assert (model.model_name, model.openai_api_base, model.request_timeout, model.max_retries) == (
         "local-model", "http://127.0.0.1:9/v1", 3.0, 0)
-    ollama = make_chat_model("ollama:llama3.1", SETTINGS, {"TWINGUARD_LLM_BASE_URL": "http://127.0.0.1:9"})
+    ollama = make_chat_model(env_settings({"TWINGUARD_LLM_BASE_URL": "http://127.0.0.1:9"}, llm="ollama:llama3.1"))
     assert type(ollama).__name__ == "ChatOllama" and ollama.model == "llama3.1"
     assert ollama.base_url == "http://127.0.0.1:9" and ollama.client_kwargs == {"timeout": 30.0}
     with pytest.raises(GenerationError, match="TWINGUARD_LLM_API_KEY") as info:
-        make_chat_model("openai:gpt-4o-mini", SETTINGS, {})
+        make_chat_model(env_settings({}, llm="openai:gpt-4o-mini"))
     assert info.value.kind == "config"
 
 
 def test_missing_package_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "langchain_ollama", None)
     with pytest.raises(GenerationError, match=r"langchain-ollama is not installed.*twinguard\[llm\]"):
-        make_chat_model("ollama:llama3.1", SETTINGS, {})
+        make_chat_model(env_settings({}, llm="ollama:llama3.1"))
 
 
 def test_fake_chat_models_through_the_wrapper():
@@ -92,7 +106,7 @@ def server():
 def openai_generator(url: str, timeout: float = 1.0) -> LangChainGenerator:
     needs("langchain_openai")
     env = {"TWINGUARD_LLM_BASE_URL": url, "TWINGUARD_LLM_TIMEOUT": str(timeout)}
-    return LangChainGenerator(make_chat_model("openai:scripted", SETTINGS, env), name="openai:scripted")
+    return LangChainGenerator(make_chat_model(env_settings(env, llm="openai:scripted")), name="openai:scripted")
 
 
 def test_openai_protocol_plain_and_streaming(server):
@@ -126,8 +140,8 @@ def test_unreachable_servers_are_connection_errors():
         openai_generator("http://127.0.0.1:9/v1").complete(MESSAGES)
     assert info.value.kind == "connection"
     needs("langchain_ollama")
-    ollama = make_chat_model("ollama:llama3.1", SETTINGS, {"TWINGUARD_LLM_BASE_URL": "http://127.0.0.1:9",
-                                                           "TWINGUARD_LLM_TIMEOUT": "1"})
+    ollama = make_chat_model(env_settings({"TWINGUARD_LLM_BASE_URL": "http://127.0.0.1:9",
+                                           "TWINGUARD_LLM_TIMEOUT": "1"}, llm="ollama:llama3.1"))
     with pytest.raises(GenerationError) as info:
         LangChainGenerator(ollama, "ollama:llama3.1").complete(MESSAGES)
     assert info.value.kind == "connection"

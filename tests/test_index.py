@@ -2,11 +2,13 @@
 
 import time
 
+import pytest
+
 from assistant.errors import IndexBusyError
-from assistant.indexer import index_lock
+from assistant.index.indexer import index_lock
 from tests.files import image_only_pdf
 
-import pytest
+pytestmark = pytest.mark.integration
 
 
 def consistent(tg):

@@ -1,4 +1,4 @@
-from assistant.legalbench import merge, score
+from assistant.evaluate.legalbench import merge, score
 
 
 def test_merge_spans():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.lexicon import expand, legal_terms
+from assistant.domain.lexicon import expand, legal_terms
 
 
 @pytest.mark.parametrize("question, needed", [

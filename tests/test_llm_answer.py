@@ -6,15 +6,24 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.answer import DISCLAIMER, compose
-from assistant.generation import LangChainGenerator, make_chat_model
-from assistant.llm_answer import UNVERIFIED, answer_with_llm, rephrase_with_llm, stream_answer
-from assistant.prompting import SYSTEM_PROMPT
+from assistant.answer.extractive import compose
+from assistant.answer.llm import (
+    UNVERIFIED,
+    answer_with_llm,
+    rephrase_with_llm,
+    stream_answer,
+)
+from assistant.answer.support import THRESHOLD, SupportScorer
+from assistant.answer.verifier import markers, split_reply, strip_markers
+from assistant.config import Settings
+from assistant.domain.wording import DISCLAIMER
+from assistant.llm.generation import LangChainGenerator, make_chat_model
+from assistant.llm.prompting import SYSTEM_PROMPT
 from assistant.types import Answer, Chunk, Hit
-from assistant.verify import THRESHOLD, SupportScorer, markers, split_reply, strip_markers
 from tests.llm_server import PASSAGE_RE, ScriptedLLM, Step
 
 pytest.importorskip("langchain_openai", reason="langchain-openai is not installed (pip install 'twinguard[llm]')")
+pytestmark = pytest.mark.integration   # real retrieval and the real verifier's model
 
 QUESTION = "Can my agency make a digital twin of me without asking?"
 GOOD = ("Not in New York: an agency needs your separate written consent before it creates a digital replica of "
@@ -50,7 +59,7 @@ def case(indexed):
                    score=0.5, meta={"title": "My contract", "kind": "contract"})
     hits = [*hits, contract]
     titles = {d: m.get("short_title") or m.get("title", d) for d, m in indexed.retriever.docs.items()}
-    fallback = compose(QUESTION, hits, indexed.settings, titles=titles, resolve=indexed.section_hit)
+    fallback = compose(QUESTION, hits, indexed.settings, titles=titles, sections=indexed)
     assert not fallback.refused and fallback.mode == "extractive"
     return hits, titles, fallback
 
@@ -68,8 +77,8 @@ def server():
 
 
 def generator(url: str, timeout: float = 1.0) -> LangChainGenerator:
-    env = {"TWINGUARD_LLM_BASE_URL": url, "TWINGUARD_LLM_TIMEOUT": str(timeout)}
-    return LangChainGenerator(make_chat_model("openai:scripted", None, env), name="openai:scripted")
+    settings = Settings(home="/nonexistent", llm="openai:scripted", llm_base_url=url, llm_timeout=timeout)
+    return LangChainGenerator(make_chat_model(settings), name="openai:scripted")
 
 
 SCORERS: dict = {}

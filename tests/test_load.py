@@ -7,8 +7,12 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from assistant.twinguard import TwinGuard
 from benchmarks.load import QUESTIONS, answer_key, search_during_update
+
+pytestmark = pytest.mark.integration
 
 
 def test_twenty_concurrent_askers_get_the_single_user_answers(indexed):

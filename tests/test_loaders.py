@@ -2,8 +2,15 @@ import io
 
 import pytest
 
+from assistant.config import Limits
 from assistant.errors import LoadError
-from assistant.loaders import Limits, decode_text, iter_files, load_bytes, load_file, load_pdf
+from assistant.ingest.loaders import (
+    decode_text,
+    iter_files,
+    load_bytes,
+    load_file,
+    load_pdf,
+)
 from tests.conftest import FIXTURE_CORPUS
 from tests.files import docx_bytes, image_only_pdf, pdf_bytes
 

@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.integration   # the child process loads the real model
+
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r'''
@@ -64,17 +68,16 @@ out["indexed"] = len(report.added)
 answer = tg.ask("Can my agency make a digital twin of me without asking?")
 out["cited"] = len(answer.citations)
 try:
-    from assistant.review import review
-    result = review("1. The Agency may create a digital replica of the Model and use it in perpetuity "
+    result = tg.review("1. The Agency may create a digital replica of the Model and use it in perpetuity "
                     "without further consent.\n2. The Agency may use the scans to train AI models.\n"
-                    "3. This agreement is governed by the laws of New York.", tg)
+                    "3. This agreement is governed by the laws of New York.")
     out["findings"] = len(result.findings)
 except ImportError as exc:
     out["findings"] = f"review missing: {exc}"
 try:
-    from assistant.clauselib import load_library
-    from assistant.drafting import draft_rider
-    from assistant.rider_request import parse_request
+    from assistant.draft.clauselib import load_library
+    from assistant.draft.assemble import draft_rider
+    from assistant.draft.request import parse_request
     rider = draft_rider(parse_request("12-month e-commerce licence, EUR 500 per use, EU"),
                         load_library(builtin), tg)
     out["rider_clauses"] = len(rider.clauses)

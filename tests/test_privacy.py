@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.loaders import load_bytes
+from assistant.ingest.loaders import load_bytes
+
+pytestmark = pytest.mark.integration
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
@@ -49,7 +51,6 @@ def files_containing(root: Path, needle: str) -> list[str]:
 
 
 def test_reviewed_contract_stays_out_of_index_disk_temp_and_logs(fresh, tmp_path, monkeypatch, caplog, capfd):
-    review = pytest.importorskip("assistant.review").review
     fresh.index()
     home = fresh.settings.home
     before_files = {p: p.stat().st_mtime_ns for p in home.rglob("*") if p.is_file()}
@@ -62,10 +63,10 @@ def test_reviewed_contract_stays_out_of_index_disk_temp_and_logs(fresh, tmp_path
     mark = marker()
 
     doc, _ = load_bytes(contract_docx(mark), "my-contract.docx")      # the upload, in memory
-    result = review(doc, fresh, "EU")
+    result = fresh.review(doc, "EU")
     assert result.findings, "the review must actually run over the contract"
     assert mark in result.text
-    result_text = review(doc.text, fresh, None)                        # pasted text, too
+    result_text = fresh.review(doc.text, None)                        # pasted text, too
     assert mark in result_text.text
 
     # not in the shared index

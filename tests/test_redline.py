@@ -9,7 +9,15 @@ import zipfile
 import pytest
 from lxml import etree
 
-from assistant.redline import Edit, apply_edits, redline_html, redline_markdown, tokens, tracked_changes_docx, word_diff
+from assistant.redline.diff import (
+    Edit,
+    apply_edits,
+    redline_html,
+    redline_markdown,
+    tokens,
+    word_diff,
+)
+from assistant.redline.tracked import tracked_changes_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CONTRACT = ("DIGITAL REPLICA AGREEMENT\n"

@@ -1,4 +1,4 @@
-from assistant.render import escape_markdown, highlight
+from app_pages.render import escape_markdown, highlight
 from assistant.types import Citation
 
 
@@ -30,8 +30,8 @@ def test_references_read_as_titles():
 
 
 def test_answer_markdown_keeps_our_tags_and_neutralises_document_markup():
-    from assistant.answer import DISCLAIMER
-    from assistant.render import answer_markdown
+    from app_pages.render import answer_markdown
+    from assistant.domain.wording import DISCLAIMER
 
     text = (f"**New York:** Consent needed [1].\n\nSupporting points:\n- **Spain · a bill, not law:** "
             f"See ![img](http://evil/x.png) and <b>bold</b> [2].\n\n_{DISCLAIMER}_")

@@ -13,9 +13,14 @@ import yaml
 from typer.testing import CliRunner
 
 from assistant.config import Settings, builtin_corpus
-from assistant.corpus import load_corpus
-from assistant.playbook import CorpusSections, load_playbook, standard_position
-from assistant.review import default_playbook, detect_checks, governing_jurisdiction, review
+from assistant.ingest.corpus_check import load_corpus
+from assistant.review.detect import (
+    default_playbook,
+    detect_checks,
+    governing_jurisdiction,
+)
+from assistant.review.playbook import load_playbook, standard_position
+from assistant.twinguard import TwinGuard
 from tests.files import image_only_pdf, pdf_bytes
 
 CANONICAL = ["perpetual-term", "vague-scope", "bundled-consent", "no-per-use-pay", "transfer-sublicense",
@@ -61,9 +66,9 @@ PROTECTIVE = """
 
 
 @pytest.fixture(scope="module")
-def tg(embedder, tmp_path_factory):
+def tg(hash_embedder, tmp_path_factory):
     settings = Settings(home=tmp_path_factory.mktemp("review-home"), corpus=builtin_corpus())
-    return CorpusSections(settings, embedder)
+    return TwinGuard(settings, embedder=hash_embedder)
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +107,7 @@ def test_every_fix_is_a_clause_library_entry_for_that_check(corpus_docs):
 
 
 def test_malformed_playbook_is_a_clear_error(tmp_path):
-    from assistant.playbook import PlaybookError
+    from assistant.errors import PlaybookError
 
     bad = tmp_path / "playbook.yaml"
     bad.write_text(yaml.safe_dump({"checks": [{"id": "x", "title": "X", "severity": "urgent"}]}))
@@ -138,7 +143,7 @@ def test_defined_term_from_section_one_makes_section_seven_a_replica_clause():
 def test_no_replica_contract_is_a_result_not_an_error(tg):
     text = ("1. Supply\n\nThe Supplier delivers the goods within 30 days.\n\n2. Payment\n\nThe Buyer pays "
             "each invoice within 30 days.\n\n3. Law\n\nThis agreement is governed by the laws of England.")
-    result = review(text, tg)
+    result = tg.review(text)
     assert result.replica_clauses_found is False
     assert result.findings == ()
     assert result.jurisdiction == "UK"
@@ -148,7 +153,7 @@ def test_no_replica_contract_is_a_result_not_an_error(tg):
 
 
 def test_risky_contract_findings_offsets_citations_and_order(tg, corpus_docs):
-    result = review(RISKY, tg)
+    result = tg.review(RISKY)
     assert result.jurisdiction == "US-NY" and result.jurisdiction_from == "governing-law clause"
     assert result.replica_clauses_found
     ids = [f.check_id for f in result.findings]
@@ -171,14 +176,14 @@ def test_risky_contract_findings_offsets_citations_and_order(tg, corpus_docs):
 
 
 def test_protective_clauses_remove_the_missing_and_statutory_findings(tg):
-    result = review(RISKY + PROTECTIVE, tg)
+    result = tg.review(RISKY + PROTECTIVE)
     ids = {f.check_id for f in result.findings}
     assert not ids & {"no-deletion", "no-revocation", "no-disclosure", "three-part-test"}
     assert {"perpetual-term", "transfer-sublicense"} <= ids
 
 
 def test_jurisdiction_from_user_wins_and_california_test_runs(tg):
-    result = review(RISKY, tg, "US-CA")
+    result = tg.review(RISKY, "US-CA")
     assert result.jurisdiction == "US-CA" and result.jurisdiction_from == "user"
     test = next(f for f in result.findings if f.check_id == "three-part-test")
     assert "California Labor Code § 927" in test.title
@@ -193,12 +198,12 @@ def test_governing_law_variants():
 
 
 def test_pdf_contract_pages(tg):
-    from assistant.loaders import load_bytes
+    from assistant.ingest.loaders import load_bytes
 
     doc, _ = load_bytes(pdf_bytes(["1. Fees\n\nThe Company pays EUR 900 for the shoot.",
                                    "2. Licence\n\nThe Company may use the Model's digital twin in perpetuity."]),
                         "c.pdf")
-    result = review(doc, tg)
+    result = tg.review(doc)
     perpetual = next(f for f in result.findings if f.check_id == "perpetual-term")
     assert perpetual.page == 2 and doc.text[perpetual.start:perpetual.end] == perpetual.clause
 
@@ -206,6 +211,7 @@ def test_pdf_contract_pages(tg):
 # --- quality on the labelled set ---------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_labelled_set_recall_and_false_positives(embedder):
     items = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))["items"]
     assert len(items) >= 80
@@ -229,13 +235,14 @@ def test_labelled_set_recall_and_false_positives(embedder):
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch, embedder):
-    from assistant import cli_review, embeddings
+def cli(tmp_path, monkeypatch, hash_embedder):
+    from assistant import twinguard
+    from assistant.cli import review as cli_review
 
     monkeypatch.setenv("TWINGUARD_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("TWINGUARD_CORPUS", raising=False)
     monkeypatch.delenv("TWINGUARD_RAISE_ERRORS", raising=False)
-    monkeypatch.setattr(embeddings, "MiniLMEmbedder", lambda **_: embedder)
+    monkeypatch.setattr(twinguard, "MiniLMEmbedder", lambda **_: hash_embedder)   # the facade's model: a fake
     app = typer.Typer()
 
     @app.callback()

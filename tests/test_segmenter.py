@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.loaders import load_bytes
-from assistant.segmenter import MAX_CLAUSE, expand_terms, segment
+from assistant.ingest.loaders import load_bytes
+from assistant.review.segmenter import MAX_CLAUSE, expand_terms, segment
 from tests.files import docx_bytes, pdf_bytes
 
 CONTRACT = """DIGITAL TWIN LICENCE AGREEMENT

@@ -7,6 +7,8 @@ pytest.importorskip("langchain_openai")
 from assistant.twinguard import TwinGuard  # noqa: E402
 from tests.llm_server import ScriptedLLM, Step  # noqa: E402
 
+pytestmark = pytest.mark.integration
+
 QUESTION = "Can my agency make a digital twin of me without asking?"
 GOOD = ("A model management company may not create or alter a model's digital replica using artificial "
         "intelligence without the model's clear, conspicuous and separate written consent [{§ 1035(10)}].")
@@ -15,10 +17,8 @@ GOOD = ("A model management company may not create or alter a model's digital re
 @pytest.fixture
 def llm_guard(indexed, monkeypatch):
     with ScriptedLLM() as server:
-        monkeypatch.setenv("TWINGUARD_LLM_BASE_URL", server.url)
-        monkeypatch.setenv("TWINGUARD_LLM_API_KEY", "test-key")
-        monkeypatch.setenv("TWINGUARD_LLM_TIMEOUT", "5")
-        tg = TwinGuard(indexed.settings.with_(llm="openai:scripted"), embedder=indexed.embedder)
+        tg = TwinGuard(indexed.settings.with_(llm="openai:scripted", llm_base_url=server.url, llm_api_key="test-key",
+                                              llm_timeout=5.0), embedder=indexed.embedder)
         yield tg, server
 
 

@@ -1,0 +1,84 @@
+"""Rendering helpers for the web app: safe HTML for passages, labels for citations. No Streamlit here."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.citations import ref_words
+from assistant.domain.jurisdictions import place_name, selector_choices
+from assistant.domain.schema import REF_RE
+from assistant.domain.wording import DISCLAIMER, STATUS_LABELS
+from assistant.types import Citation
+
+JURISDICTION_CHOICES = selector_choices()
+STARTERS = (
+    "Can my agency make a digital twin of me without asking?",
+    "Can they use my digital twin after my contract ends?",
+    "What should I ask for before a body scan?",
+    "Do brands in the EU have to label AI-generated images of me?",
+)
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Show text literally in Markdown: no links, images, HTML or emphasis from document content."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+INERT = {ch: f"&#{ord(ch)};" for ch in "&<>\"'\\`*_{}[]()#+!|~-"}
+
+
+def _inert(text: str) -> str:
+    """Escape HTML and Markdown syntax in one pass, so a passage shows literally."""
+    return "".join(INERT.get(ch, ch) for ch in text)
+
+
+def highlight(citation: Citation, titles: dict[str, str] | None = None) -> str:
+    """The cited passage as inert HTML with the quoted sentence marked; heading lines shown in bold."""
+    passage = citation.passage or citation.quote
+    a = max(0, citation.start - citation.passage_start)
+    b = max(a, citation.end - citation.passage_start)
+    if not citation.passage or passage[a:b] != citation.quote:
+        a, b = 0, 0
+    parts = [(passage[:a], False), (passage[a:b], True), (passage[b:], False)] if b > a else [(passage, False)]
+    out = []
+    for text, marked in parts:
+        text = REF_RE.sub(lambda m: ref_words(m, titles or {}), text)
+        lines = []
+        for line in text.split("\n"):
+            heading = re.match(r"^(#{1,6})\s+(.*)$", line)
+            lines.append(f"<strong>{_inert(heading.group(2))}</strong>" if heading else _inert(line))
+        body = "<br>".join(lines)
+        out.append(f"<mark>{body}</mark>" if marked else body)
+    return f'<div style="font-size: 0.92em; line-height: 1.5">{"".join(out)}</div>'
+
+
+def citation_label(citation: Citation) -> str:
+    bits = [f"[{citation.n}] {citation.title}"]
+    if citation.section:
+        bits.append(citation.section)
+    if citation.page:
+        bits.append(f"p. {citation.page}")
+    return " · ".join(bits)
+
+
+def citation_facts(citation: Citation) -> str:
+    bits = []
+    if place_name(citation.jurisdiction):
+        bits.append(place_name(citation.jurisdiction))
+    if citation.status:
+        bits.append(STATUS_LABELS.get(citation.status, citation.status))
+    if citation.as_of:
+        bits.append(f"as of {citation.as_of}")
+    return " · ".join(bits)
+
+
+TAG_RE = re.compile(r"^(- )?\\\*\\\*([^*\n]{1,80}?):\\\*\\\* ", re.M)
+
+
+def answer_markdown(text: str) -> str:
+    """An answer's text for st.markdown: everything quoted from documents shows literally (no links,
+    images or HTML), while TwinGuard's own tags ("**New York:**") and the closing note keep their style."""
+    safe = escape_markdown(text)
+    safe = TAG_RE.sub(lambda m: f"{m.group(1) or ''}**{m.group(2)}:** ", safe)
+    return safe.replace(f"\\_{escape_markdown(DISCLAIMER)}\\_", f"_{DISCLAIMER}_")

@@ -1,0 +1,1 @@
+"""Text helpers shared by answers, verification and review: sentence boundaries."""
