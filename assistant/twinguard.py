@@ -5,6 +5,7 @@ The CLI and the web app call only these methods, so both use the same corpus, li
 
 from __future__ import annotations
 
+import typing
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -92,7 +93,8 @@ class TwinGuard:
                              notice=" ".join(x for x in (f"Understood as: {standalone}", answer.notice) if x))
         yield answer
 
-    def _llm(self, question: str, hits, titles, extractive: Answer, stream: bool):
+    def _llm(self, question: str, hits: Sequence[Hit], titles: dict[str, str], extractive: Answer,
+             stream: bool) -> typing.Generator[str, None, Answer]:
         """The LLM answer, verified sentence by sentence; the extractive answer on any failure."""
         from assistant.answer.llm import answer_with_llm, fall_back, stream_answer
         from assistant.answer.support import SupportScorer
@@ -105,10 +107,10 @@ class TwinGuard:
             return fall_back(extractive, f"Language model not used ({exc}); showing the extractive answer.")
         self._scorer = self._scorer or SupportScorer(self.embedder)
         if not stream:
-            return answer_with_llm(question, hits, self.settings, self._generator, self.embedder, extractive,
+            return answer_with_llm(question, hits, self._generator, self.embedder, extractive,
                                    titles=titles, scorer=self._scorer)
         final = extractive
-        for item in stream_answer(question, hits, self.settings, self._generator, self.embedder, extractive,
+        for item in stream_answer(question, hits, self._generator, self.embedder, extractive,
                                   titles=titles, scorer=self._scorer):
             if isinstance(item, str):
                 yield item

@@ -107,7 +107,7 @@ def assert_only_supported(answer: Answer, hits, embedder) -> None:
 def test_correct_cited_answer_is_fluent_verified_and_reported(server, case, embedder):
     hits, titles, fallback = case
     server.enqueue(Step(GOOD))
-    answer = answer_with_llm(QUESTION, hits, None, generator(server.url), embedder, fallback, titles=titles)
+    answer = answer_with_llm(QUESTION, hits, generator(server.url), embedder, fallback, titles=titles)
     assert_only_supported(answer, hits, embedder)
     assert answer.notice == "" and answer.text.startswith("Not in New York: an agency needs")
     assert {c.doc_id for c in answer.citations} == {"test-faq", "test-ny-fwa"}
@@ -125,7 +125,7 @@ def test_no_mis_cited_or_unsupported_sentence_reaches_the_user(server, case, emb
     hits, titles, fallback = case
     bad, forbidden = BAD[name]
     server.enqueue(Step(f"{GOOD} {bad}"))
-    answer = answer_with_llm(QUESTION, hits, None, generator(server.url), embedder, fallback, titles=titles,
+    answer = answer_with_llm(QUESTION, hits, generator(server.url), embedder, fallback, titles=titles,
                              scorer=scorer)
     assert_only_supported(answer, hits, embedder)
     assert forbidden not in answer.text
@@ -138,7 +138,7 @@ def test_streaming_shows_only_verified_sentences(server, case, embedder, scorer,
     hits, titles, fallback = case
     bad, forbidden = BAD[name]
     server.enqueue(Step(f"{bad} {GOOD}", chunk=5))
-    events = list(stream_answer(QUESTION, hits, None, generator(server.url), embedder, fallback, titles=titles,
+    events = list(stream_answer(QUESTION, hits, generator(server.url), embedder, fallback, titles=titles,
                                 scorer=scorer))
     *pieces, answer = events
     assert isinstance(answer, Answer) and all(isinstance(p, str) for p in pieces) and len(pieces) == 2
@@ -151,7 +151,7 @@ def test_streaming_shows_only_verified_sentences(server, case, embedder, scorer,
 def test_nothing_supported_falls_back_to_the_extractive_answer(server, case, embedder, scorer):
     hits, titles, fallback = case
     server.enqueue(Step(" ".join(bad for bad, _ in BAD.values())))
-    answer = answer_with_llm(QUESTION, hits, None, generator(server.url), embedder, fallback, titles=titles,
+    answer = answer_with_llm(QUESTION, hits, generator(server.url), embedder, fallback, titles=titles,
                              scorer=scorer)
     assert answer.mode == "extractive" and answer.text == fallback.text and answer.notice == UNVERIFIED
     assert answer.citations == fallback.citations
@@ -164,7 +164,7 @@ def test_nothing_supported_falls_back_to_the_extractive_answer(server, case, emb
 def test_backend_failures_fall_back_with_a_one_line_notice(server, case, embedder, step, why, streaming):
     hits, titles, fallback = case
     server.enqueue(step)
-    args = (QUESTION, hits, None, generator(server.url, timeout=0.5), embedder, fallback)
+    args = (QUESTION, hits, generator(server.url, timeout=0.5), embedder, fallback)
     if streaming:
         *pieces, answer = list(stream_answer(*args, titles=titles))
         assert pieces == []
@@ -179,8 +179,8 @@ def test_declined_questions_never_reach_the_model(server, indexed, embedder):
     hits = indexed.search(question, 6)
     fallback = compose(question, hits, indexed.settings)
     assert fallback.refused
-    assert answer_with_llm(question, hits, None, generator(server.url), embedder, fallback) is fallback
-    assert list(stream_answer(question, hits, None, generator(server.url), embedder, fallback)) == [fallback]
+    assert answer_with_llm(question, hits, generator(server.url), embedder, fallback) is fallback
+    assert list(stream_answer(question, hits, generator(server.url), embedder, fallback)) == [fallback]
     assert server.requests == []
 
 
@@ -192,7 +192,7 @@ def test_the_chain_with_a_langchain_fake_chat_model(case, embedder):
              f"The Brand shall pay the Model a separate fee for each use of the digital replica "
              f"[{n['2. Fee per use']}].")
     fake = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
-    answer = answer_with_llm(QUESTION, hits, None, LangChainGenerator(fake, "fake"), embedder, fallback,
+    answer = answer_with_llm(QUESTION, hits, LangChainGenerator(fake, "fake"), embedder, fallback,
                              titles=titles)
     assert_only_supported(answer, hits, embedder)
     assert "[1]" in answer.text and "[2]" in answer.text and f"[{len(hits) + 3}]" not in answer.text

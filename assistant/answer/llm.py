@@ -23,11 +23,10 @@ from assistant.answer.verifier import (
     Verifier,
     split_reply,
 )
-from assistant.config import Settings
 from assistant.domain.wording import DISCLAIMER
 from assistant.errors import GenerationError
 from assistant.llm.prompting import build_messages, build_rephrase_messages
-from assistant.protocols import Generator
+from assistant.protocols import Embedder, Generator
 from assistant.types import Answer, Hit
 
 UNVERIFIED = ("The language model's answer could not be verified against the sources, so this is the "
@@ -66,12 +65,11 @@ def _usable(fallback: Answer, hits: Sequence[Hit]) -> bool:
     return bool(hits) and not fallback.refused
 
 
-def answer_with_llm(question: str, hits: Sequence[Hit], settings: Settings, generator: Generator, embedder,
+def answer_with_llm(question: str, hits: Sequence[Hit], generator: Generator, embedder: Embedder,
                     fallback: Answer, *, titles: Mapping[str, str] | None = None,
                     threshold: float = THRESHOLD, scorer: SupportScorer | None = None) -> Answer:
     """The verified LLM answer (mode "llm"), or `fallback` with a notice when that is not possible.
     Pass one long-lived `scorer` to reuse passage vectors across questions."""
-    del settings  # limits and timeouts live in the generator; kept for a uniform signature
     if not _usable(fallback, hits):
         return fallback
     try:
@@ -81,7 +79,7 @@ def answer_with_llm(question: str, hits: Sequence[Hit], settings: Settings, gene
     return finish(question, hits, fallback, Verifier(hits, embedder, threshold, scorer).verify(reply))
 
 
-def stream_answer(question: str, hits: Sequence[Hit], settings: Settings, generator: Generator, embedder,
+def stream_answer(question: str, hits: Sequence[Hit], generator: Generator, embedder: Embedder,
                   fallback: Answer, *, titles: Mapping[str, str] | None = None,
                   threshold: float = THRESHOLD, scorer: SupportScorer | None = None) -> Iterator[str | Answer]:
     """Yield verified text pieces (str) while the model writes, then the final Answer.
@@ -90,7 +88,6 @@ def stream_answer(question: str, hits: Sequence[Hit], settings: Settings, genera
     line break before it; concatenated, the pieces are the final answer's text before its disclaimer.
     If the final Answer is the fallback (mode "extractive"), replace what was shown with it.
     """
-    del settings
     if not _usable(fallback, hits):
         yield fallback
         return
@@ -117,7 +114,7 @@ def stream_answer(question: str, hits: Sequence[Hit], settings: Settings, genera
     yield finish(question, hits, fallback, verifier.result("".join(shown)))
 
 
-def rephrase_with_llm(text: str, hits: Sequence[Hit], generator: Generator, embedder, *,
+def rephrase_with_llm(text: str, hits: Sequence[Hit], generator: Generator, embedder: Embedder, *,
                       titles: Mapping[str, str] | None = None, threshold: float = THRESHOLD,
                       scorer: SupportScorer | None = None) -> tuple[str, tuple[VerifiedCitation, ...]] | None:
     """A plain-language rewording of a review finding or rider note, under the same verification.

@@ -7,7 +7,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.markup import escape
@@ -15,11 +15,15 @@ from rich.markup import escape
 from assistant.cli.common import boundary, err, open_twinguard, out, settings
 from assistant.errors import AssistantError, LoadError
 
+if TYPE_CHECKING:
+    from assistant.index.indexer import IndexReport
+    from assistant.twinguard import TwinGuard
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="TwinGuard: cited answers on AI digital replicas of models. Legal information, not legal advice.")
 
 
-def index_with_progress(tg, corpus: Optional[Path] = None, rebuild: bool = False):
+def index_with_progress(tg: TwinGuard, corpus: Optional[Path] = None, rebuild: bool = False) -> IndexReport:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -38,7 +42,7 @@ def index_with_progress(tg, corpus: Optional[Path] = None, rebuild: bool = False
         return tg.index(corpus, rebuild=rebuild, progress=step)
 
 
-def print_report(report) -> None:
+def print_report(report: IndexReport) -> None:
     for problem in report.problems:
         err.print(f"[yellow]skipped[/yellow] {escape(problem)}")
     for warning in report.warnings:
@@ -48,7 +52,7 @@ def print_report(report) -> None:
               f"in {report.seconds:.1f} s")
 
 
-def ensure_index(tg) -> None:
+def ensure_index(tg: TwinGuard) -> None:
     if not tg.indexed:
         err.print(f"Building the index of {tg.settings.corpus} (first run only)…")
         print_report(index_with_progress(tg))

@@ -9,15 +9,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from assistant.cli.common import boundary, err, open_twinguard, out, write_bytes
 from assistant.errors import LoadError
 
+if TYPE_CHECKING:
+    from assistant.twinguard import TwinGuard
+    from assistant.types import Document
 
-def read_source(file: str, tg):
+
+def read_source(file: str, tg: TwinGuard) -> Document:
     """A Document from a path, or from stdin for '-' (pasted text: one clause or a whole contract), read
     with the facade's size and page limits."""
     from assistant.ingest.loaders import load_file

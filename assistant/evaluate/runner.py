@@ -145,7 +145,7 @@ def summarize(gold_items: Sequence[GoldItem], records: Sequence[dict], ks: Seque
     return s
 
 
-def sweep(tg, gold_items: Sequence[GoldItem], answers: Sequence[Answer], thresholds=SWEEP) -> list[dict]:
+def sweep(tg: TwinGuard, gold_items: Sequence[GoldItem], answers: Sequence[Answer], thresholds=SWEEP) -> list[dict]:
     """Refusal accuracy if `min_relevance` were each threshold, recomposing the same hits (no model calls)."""
     rows = []
     for t in thresholds:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 from assistant.answer.citations import append_markers, make_citation, quote_section
 from assistant.answer.extractive import pick_sentences
@@ -20,6 +21,7 @@ from assistant.config import builtin_corpus
 from assistant.domain.jurisdictions import named
 from assistant.protocols import Embedder, SectionSource
 from assistant.review.detect import (
+    Flag,
     default_playbook,
     detect,
     governing_jurisdiction,
@@ -27,7 +29,7 @@ from assistant.review.detect import (
     three_part_test,
 )
 from assistant.review.playbook import Check, Playbook, Source, standard_positions
-from assistant.review.segmenter import Clause, as_document, segment
+from assistant.review.segmenter import Clause, Segmentation, as_document, segment
 from assistant.types import Citation, Document
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -155,7 +157,8 @@ def review(source: str | Document, sections: SectionSource, jurisdiction: str | 
 THREE_PART_TEST = "three-part-test"     # the check id of a statute's three-part-test finding
 
 
-def _statutes(ctx: Context, seg, playbook: Playbook, replica: set[int], hits) -> list[Finding]:
+def _statutes(ctx: Context, seg: Segmentation, playbook: Playbook, replica: set[int],
+              hits: Sequence[Flag]) -> list[Finding]:
     out = []
     for test in playbook.statutes:
         if test.jurisdiction != ctx.jurisdiction:
