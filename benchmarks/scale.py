@@ -6,8 +6,8 @@ gold-set questions) are asked at every size, so latency and retrieval changes co
 
 Per size: indexing time and throughput against the raw encoder on the same chunks, no-op and one-file
 incremental re-index, `search` and `ask` latency p50/p95, gold hit@6 (do the contracts crowd out the
-right sources?), peak RSS of the process; review throughput (contracts/s) when assistant/review.py is
-there; and a naive LangChain baseline (RecursiveCharacterTextSplitter 500 + dense, langchain-chroma) in
+right sources?), peak RSS of the process; review throughput (contracts/s) through
+the facade's `review`; and a naive LangChain baseline (RecursiveCharacterTextSplitter 500 + dense, langchain-chroma) in
 its own process for indexing, search latency, hit@6 and memory.
 
     .venv/bin/python benchmarks/scale.py                       # builtin and cuad29 (~15 min on 2 busy cores)

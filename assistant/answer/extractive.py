@@ -19,7 +19,7 @@ from assistant.answer.citations import (
     ref_words,
 )
 from assistant.config import Settings
-from assistant.domain.jurisdictions import place_name
+from assistant.domain.jurisdictions import NEUTRAL, place_name
 from assistant.domain.schema import REF_RE
 from assistant.domain.wording import COVERAGE, DISCLAIMER, STATUS_TAGS
 from assistant.errors import QuestionError
@@ -111,7 +111,7 @@ def compose(question: str, hits: Sequence[Hit], settings: Settings, *,
     picks = pick_sentences(question, relevant or hits[:1], settings.max_points + 1)
     if not picks:
         return decline(question, hits)
-    jurisdictions = {h.meta.get("jurisdiction", "") for h, _ in picks} - {"", "INTL"}
+    places = {h.meta.get("jurisdiction", "") for h, _ in picks} - {"", NEUTRAL}
     citer = Citer()
     lines: list[str] = []
     for i, (hit, sentence) in enumerate(picks):
@@ -124,7 +124,7 @@ def compose(question: str, hits: Sequence[Hit], settings: Settings, *,
         text = readable(REF_RE.sub(swap, _ref_last(sentence.text)), titles)
         tags = []
         place = place_name(hit.meta.get("jurisdiction", ""))
-        if len(jurisdictions) > 1 and place:
+        if len(places) > 1 and place:
             tags.append(place)
         status = STATUS_TAGS.get(hit.meta.get("status", ""))
         if status:

@@ -1,11 +1,11 @@
 """LLM answers: a fluent reply from the configured model, kept only where the sources support it.
 
-The extractive answer (assistant/answer.py `compose`) is always built first and passed in as `fallback`.
+The extractive answer (answer/extractive.py `compose`) is always built first and passed in as `fallback`.
 The model gets the same passages, numbered, and its reply is verified sentence by sentence
 (assistant/answer/verifier.py). If the model fails (timeout, connection, rate limit, malformed reply) or nothing
 it said is supported, the user gets the extractive answer with a one-line notice saying why.
 
-    answer = answer_with_llm(question, hits, settings, generator, embedder, fallback=compose(...))
+    answer = answer_with_llm(question, hits, generator, embedder, fallback=compose(...))
 
 `stream_answer` does the same while the model is still writing: it yields each verified sentence as soon
 as it is complete (text never shown before it is checked), then the final `Answer`.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 from rich.markup import escape
 
+from assistant.cli import corpus, doctor, draft, evaluate, review
 from assistant.cli.common import boundary, err, open_twinguard, out, settings
 from assistant.errors import AssistantError, LoadError
 
@@ -147,8 +148,8 @@ def eval_retrieval(bench: Path = typer.Argument(..., help="Benchmark JSON (Legal
                    home: Optional[Path] = typer.Option(None, help="Keep the store here (default: a throw-away folder)."),
                    as_json: bool = typer.Option(False, "--json")):
     """Precision@k and recall@k (LegalBench-RAG definitions) of retrieval on a benchmark file."""
+    from assistant.evaluate.legalbench import evaluate as score_retrieval
     from assistant.evaluate.legalbench import (
-        evaluate,
         file_span,
         load_benchmark,
         referenced_files,
@@ -172,7 +173,7 @@ def eval_retrieval(bench: Path = typer.Argument(..., help="Benchmark JSON (Legal
         tg = open_twinguard(settings(home=base / "index", corpus=source, collection="eval"))
         print_report(index_with_progress(tg, source))
         started = time.perf_counter()
-        result = evaluate(queries, lambda q, k: [file_span(h) for h in
+        result = score_retrieval(queries, lambda q, k: [file_span(h) for h in
                                                  tg.search(q, k, mode=mode, doc_aware=doc_aware)], k_values)
         result["seconds_per_query"] = (time.perf_counter() - started) / max(1, len(queries))
     result.update({"mode": mode, "doc_aware": doc_aware, "benchmark": str(bench)})
@@ -184,8 +185,6 @@ def eval_retrieval(bench: Path = typer.Argument(..., help="Benchmark JSON (Legal
     out.print("P@k    " + "".join(f"{100 * result['precision'][k]:>7.1f}%" for k in k_values))
     out.print("R@k    " + "".join(f"{100 * result['recall'][k]:>7.1f}%" for k in k_values))
 
-
-from assistant.cli import corpus, doctor, draft, evaluate, review  # noqa: E402 - commands after the app exists
 
 for module in (review, draft, evaluate, doctor, corpus):
     module.register(app)

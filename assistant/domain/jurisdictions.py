@@ -134,8 +134,9 @@ def within(code: str, area: str) -> bool:
     return bool(code) and (code == area or area in ancestors(code))
 
 
-def children(code: str, *, covered: bool = True) -> tuple[str, ...]:
-    return tuple(j.code for j in TABLE if j.parent == code and (j.covered or not covered))
+def children(code: str) -> tuple[str, ...]:
+    """The covered places directly below `code` (ES and DK for EU)."""
+    return tuple(j.code for j in TABLE if j.parent == code and j.covered)
 
 
 def scope(code: str | None) -> tuple[str, ...]:
@@ -220,12 +221,12 @@ def resolve(value: str) -> str | None:
     key = " ".join(value.strip().split()).lower()
     if key in ("", "none", "all"):
         return ""
-    for j in TABLE:
-        if key == j.code.lower():
-            return j.code
+    if key.upper() in BY_CODE:
+        return key.upper()
     return place_words().get(key) or next((j.code for j in TABLE if key in (j.name.lower(), j.label.lower())), None)
 
 
+@lru_cache(maxsize=1)
 def territory_patterns() -> tuple[tuple[re.Pattern, str, str], ...]:
     """(case-sensitive pattern, code, territory) for each covered place, as written in a deal request."""
     out = []
@@ -239,6 +240,7 @@ def territory_patterns() -> tuple[tuple[re.Pattern, str, str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
 def governing_law_patterns() -> tuple[tuple[re.Pattern, str], ...]:
     """(pattern, code) for the place named in a governing-law clause ("the laws of England and Wales")."""
     return tuple((re.compile(rf"\b(?:{'|'.join(j.legal_names)})\b", re.I), j.code)

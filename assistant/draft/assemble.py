@@ -1,8 +1,8 @@
 """Rider drafting: a digital-replica rider assembled from the clause library's standard positions.
 
-    params = parse_request("12-month e-commerce licence, EUR 500 per use, EU")   # rider_request.py
+    params = parse_request("12-month e-commerce licence, EUR 500 per use, EU")   # draft/request.py
     rider = draft_rider(params, load_library(corpus), sections)   # sections: a protocols.SectionSource
-    rider_markdown(rider); rider_docx(rider)                   # rider_export.py
+    rider_markdown(rider); rider_docx(rider)                   # draft/export.py
 
 Each clause is an entry's standard position with its [PLACEHOLDERS] filled from the parameters
 (unfilled ones stay visible), annotated with the entry's sources as citations, with the entry's

@@ -158,15 +158,19 @@ def parse_entry(data: bytes, name: str) -> Entry:
         risk_text=text[slice(*risk_span)], source_notes=tuple(notes.get(s, "") for s in sources), path=name)
 
 
-def has_library(corpus_root: Path) -> bool:
+def library_folder(corpus_root: Path) -> Path:
+    """`corpus_root`/clause-library, or `corpus_root` itself when it is that folder."""
     root = Path(corpus_root)
-    return (root if root.name == LIBRARY_DIR else root / LIBRARY_DIR).is_dir()
+    return root if root.name == LIBRARY_DIR else root / LIBRARY_DIR
+
+
+def has_library(corpus_root: Path) -> bool:
+    return library_folder(corpus_root).is_dir()
 
 
 def load_library(corpus_root: Path) -> dict[str, Entry]:
     """Every entry under `corpus_root`/clause-library (or `corpus_root` itself if it is that folder)."""
-    root = Path(corpus_root)
-    folder = root if root.name == LIBRARY_DIR else root / LIBRARY_DIR
+    folder = library_folder(corpus_root)
     if not folder.is_dir():
         raise ClauseLibraryError(f"No clause library at {folder}.")
     library: dict[str, Entry] = {}

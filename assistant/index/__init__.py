@@ -1,1 +1,1 @@
-""""""
+"""Indexing: the embedder, the vector store, the catalog, the keyword index, the indexer, staff uploads, file-backed sections."""

@@ -1,1 +1,1 @@
-""""""
+"""Reading documents: loaders per format, structure-aware chunking, corpus validation."""

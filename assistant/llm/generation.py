@@ -31,9 +31,9 @@ class LLMConfig:
 
     provider: str
     model: str
-    base_url: str = ""
-    api_key: str = field(default="", repr=False)
-    timeout: float = 30.0
+    base_url: str                         # empty: the provider's default
+    api_key: str = field(repr=False)
+    timeout: float
 
     @property
     def spec(self) -> str:

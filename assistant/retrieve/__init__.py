@@ -1,1 +1,1 @@
-""""""
+"""Retrieval: hybrid dense + keyword search, fusion, named documents, follow-up questions."""

@@ -1,4 +1,4 @@
-"""The review playbook: checks as data (assistant/playbook.yaml), compiled once per process.
+"""The review playbook: checks as data (review/playbook.yaml), compiled once per process.
 
     playbook = load_playbook()                 # the bundled playbook.yaml
     playbook.check("perpetual-term").severity  # "high"
@@ -19,7 +19,7 @@ import numpy as np
 import yaml
 
 from assistant.domain.jurisdictions import governing_law_patterns
-from assistant.draft.clauselib import load_library, parse_entry
+from assistant.draft.clauselib import has_library, load_library, parse_entry
 from assistant.errors import PlaybookError
 from assistant.protocols import Embedder
 
@@ -212,13 +212,13 @@ def _build(data: dict) -> Playbook:
 
 def standard_position(markdown: str) -> str:
     """The "## Standard position" paragraph of a clause-library entry, without the
-    "What the model gives up" note (parsed by assistant.clauselib)."""
+    "What the model gives up" note (parsed by assistant.draft.clauselib)."""
     return parse_entry(markdown.encode("utf-8"), "entry.md").standard.text
 
 
 def standard_positions(corpus: Path) -> dict[str, str]:
     """{clause-library id: standard position text} from corpus/clause-library/cl-*.md ({} when the
     corpus has no clause library, so the caller can fall back to the built-in one)."""
-    if not (corpus / "clause-library").is_dir():
+    if not has_library(corpus):
         return {}
     return {k: v.standard.text for k, v in load_library(corpus).items() if v.standard.text}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from assistant.domain.jurisdictions import named
+from assistant.domain.wording import DISCLAIMER
+from assistant.redline.diff import Edit
 from assistant.review.findings import THREE_PART_TEST, Review
 
 SEVERITY_MARK = {"high": "HIGH", "medium": "MEDIUM", "low": "LOW"}
@@ -9,9 +12,6 @@ SEVERITY_MARK = {"high": "HIGH", "medium": "MEDIUM", "low": "LOW"}
 
 def to_markdown(result: Review, title: str = "Contract review") -> str:
     """The review as a Markdown report: findings by severity, each with why, sources and suggestion."""
-    from assistant.domain.jurisdictions import named
-    from assistant.domain.wording import DISCLAIMER
-
     lines = [f"# {title}", ""]
     place = named(result.jurisdiction) if result.jurisdiction else "not determined"
     origin = f" (from the {result.jurisdiction_from})" if result.jurisdiction_from else ""
@@ -41,11 +41,9 @@ def to_markdown(result: Review, title: str = "Contract review") -> str:
     return "\n".join(lines)
 
 
-def edits_for(result: Review) -> list:
+def edits_for(result: Review) -> list[Edit]:
     """Tracked-change edits: each flagged clause replaced by its suggestion (the most severe finding
     wins where spans overlap); a protection missing everywhere is inserted after its anchor clause."""
-    from assistant.redline.diff import Edit
-
     replaced: list[tuple[int, int, str, str]] = []
     inserted: dict[int, list[tuple[str, str]]] = {}
     for f in result.findings:  # already ordered by severity
