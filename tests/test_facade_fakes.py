@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answer.extractive import DISCLAIMER
 from assistant.config import Settings
+from assistant.domain.wording import DISCLAIMER
 from assistant.errors import GenerationError
 from assistant.llm.prompting import SYSTEM_PROMPT
 from assistant.twinguard import TwinGuard
@@ -236,3 +236,16 @@ def test_fake_generator_replays_in_order_records_and_fails_clearly():
         generator.complete(messages)
     with pytest.raises(TypeError):
         generator.enqueue(42)
+
+
+def test_read_contract_applies_the_size_limit_to_uploads_and_pasted_text(tmp_path):
+    """The web page's uploads and pasted text go through the same limits as files (they used to skip them)."""
+    from assistant.errors import LoadError
+
+    tg = make_guard(tmp_path, max_file_bytes=1000)
+    with pytest.raises(LoadError, match="pasted.txt: file is 1.5 KB; the limit is 1000 bytes"):
+        tg.read_contract(b"The Model grants a licence. " * 55, "pasted.txt")
+    doc, warnings = tg.read_contract(b"1. The Model grants a licence for 12 months.", "pasted.txt")
+    assert doc.text.startswith("1. The Model grants") and warnings == []
+    with pytest.raises(LoadError, match="empty file"):
+        tg.read_contract(b"   ", "pasted.txt")
