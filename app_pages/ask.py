@@ -48,7 +48,8 @@ if question:
                         answer = item
             shown.empty()
             message = {"role": "assistant", "text": answer.text, "citations": list(answer.citations),
-                       "notice": answer.notice, "refused": answer.refused}
+                       "notice": answer.notice, "refused": answer.refused,
+                       "plan": answer.plan.to_dict() if answer.plan else None}
         except AssistantError as exc:
             message = {"role": "assistant", "text": f"⚠️ {exc}", "citations": [], "refused": True}
         show_answer(message)

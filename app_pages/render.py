@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 
 from assistant.answer.citations import ref_words
+from assistant.domain.currency import overdue
 from assistant.domain.jurisdictions import place_name, selector_choices
 from assistant.domain.schema import REF_RE
 from assistant.domain.wording import DISCLAIMER, STATUS_LABELS
@@ -62,7 +64,8 @@ def citation_label(citation: Citation) -> str:
     return " · ".join(bits)
 
 
-def citation_facts(citation: Citation) -> str:
+def citation_facts(citation: Citation, today: _dt.date | None = None) -> str:
+    """Place, status, as-of date and when the source was last checked ("re-check due" when overdue)."""
     bits = []
     if place_name(citation.jurisdiction):
         bits.append(place_name(citation.jurisdiction))
@@ -70,15 +73,36 @@ def citation_facts(citation: Citation) -> str:
         bits.append(STATUS_LABELS.get(citation.status, citation.status))
     if citation.as_of:
         bits.append(f"as of {citation.as_of}")
+    if citation.checked:
+        meta = {"checked": citation.checked, "kind": citation.kind, "status": citation.status}
+        late = overdue(meta, today or _dt.date.today())
+        bits.append(f"checked on {citation.checked}" + (" — re-check overdue" if late else ""))
     return " · ".join(bits)
 
 
-TAG_RE = re.compile(r"^(- )?\\\*\\\*([^*\n]{1,80}?):\\\*\\\* ", re.M)
+def answering_for(plan: dict | None) -> str:
+    """The line above an answer: what the plan chose ("Answering for: Italy — no Italian digest yet …")."""
+    if not plan or not plan.get("summary"):
+        return ""
+    return f"Answering for: {plan['summary']}"
+
+
+TAG_RE = re.compile(r"^(- |\d+\. )?\\\*\\\*([^*\n]{1,80}?)([:.])\\\*\\\* ", re.M)     # "**New York:** ", "**No.** "
+TABLE_LINE_RE = re.compile(r"^\|.*\|$")
+
+
+def _table_line(line: str) -> str:
+    """A comparison-table row: its cells escaped, its column bars kept."""
+    if re.fullmatch(r"\|(?:-+\|)+", line):
+        return line
+    cells = re.split(r"(?<!\\) \| ", line[2:-2])
+    return "| " + " | ".join(escape_markdown(c.replace("\\|", "|")) for c in cells) + " |"
 
 
 def answer_markdown(text: str) -> str:
     """An answer's text for st.markdown: everything quoted from documents shows literally (no links,
     images or HTML), while TwinGuard's own tags ("**New York:**") and the closing note keep their style."""
-    safe = escape_markdown(text)
-    safe = TAG_RE.sub(lambda m: f"{m.group(1) or ''}**{m.group(2)}:** ", safe)
+    lines = [_table_line(line) if TABLE_LINE_RE.match(line) else escape_markdown(line) for line in text.split("\n")]
+    safe = "\n".join(lines)
+    safe = TAG_RE.sub(lambda m: f"{m.group(1) or ''}**{m.group(2)}{m.group(3)}** ", safe)
     return safe.replace(f"\\_{escape_markdown(DISCLAIMER)}\\_", f"_{DISCLAIMER}_")

@@ -6,7 +6,7 @@ import threading
 
 import streamlit as st
 
-from app_pages.render import answer_markdown, citation_facts, citation_label, highlight
+from app_pages.render import answer_markdown, answering_for, citation_facts, citation_label, highlight
 from assistant.config import Settings
 from assistant.twinguard import TwinGuard
 
@@ -55,6 +55,9 @@ def show_citations(citations) -> None:
 
 
 def show_answer(message: dict) -> None:
+    line = answering_for(message.get("plan"))
+    if line:
+        st.caption(line + " · change the place with “Where do you work?” above.")
     if message.get("notice"):
         st.caption(message["notice"])
     st.markdown(answer_markdown(message["text"]))

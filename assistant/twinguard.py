@@ -10,10 +10,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from assistant.answer.extractive import check_question, compose
+from assistant.answer.composer import compose_planned
+from assistant.answer.extractive import check_question
 from assistant.config import Settings, builtin_corpus
 from assistant.domain.jurisdictions import scope
 from assistant.domain.lexicon import expand
+from assistant.domain.schema import KINDS
 from assistant.draft.assemble import draft_rider
 from assistant.draft.clauselib import has_library, load_library
 from assistant.draft.rider import Rider, RiderParams
@@ -28,9 +30,14 @@ from assistant.protocols import Embedder, Generator, SectionSource, VectorStore
 from assistant.redline.tracked import tracked_changes_docx
 from assistant.retrieve.conversation import contextualize
 from assistant.retrieve.retriever import HybridRetriever, Mode
+from assistant.plan.planner import QuestionPlan, make_plan
 from assistant.review.findings import Review, review
 from assistant.review.report import edits_for
 from assistant.types import Answer, Document, Filters, Hit
+
+
+#: How many of the asked place's own passages join the evidence, so that its law can lead.
+OWN_PASSAGES = 3
 
 
 class TwinGuard:
@@ -79,21 +86,56 @@ class TwinGuard:
                    stream: bool = True) -> Iterator[str | Answer]:
         """Yield verified text pieces while an LLM writes (when one is configured), then the Answer."""
         question = check_question(question, self.settings)
-        standalone, place = contextualize(question, list(history))
-        if not jurisdiction or jurisdiction == "all":
-            jurisdiction = place
-        hits = self.retriever.search(expand(standalone), self.settings.k, Filters(jurisdiction=scope(jurisdiction)),
-                                     per_doc=2)
+        plan = self.plan(question, jurisdiction=jurisdiction, history=history)
+        standalone = plan.question
+        hits, by_place = self._evidence(plan)
         titles = self.titles()
-        answer = compose(standalone, hits, self.settings, titles=titles, sections=self)
-        if self.settings.llm and not answer.refused:
-            answer = yield from self._llm(standalone, hits, titles, answer, stream)
+        answer = compose_planned(plan, hits, self.settings, titles=titles, sections=self,
+                                 doc_meta=self.retriever.docs, by_place=by_place)
+        if self.settings.llm and not answer.refused and not plan.compare:
+            answer = yield from self._llm(plan, hits, titles, answer, stream)
         if standalone != question:
             answer = replace(answer, question=question,
                              notice=" ".join(x for x in (f"Understood as: {standalone}", answer.notice) if x))
         yield answer
 
-    def _llm(self, question: str, hits: Sequence[Hit], titles: dict[str, str], extractive: Answer,
+    def plan(self, question: str, *, jurisdiction: str | None = None, history: Sequence[str] = ()) -> QuestionPlan:
+        """The plan an answer to `question` would follow (places, coverage, topics, intent, scope)."""
+        standalone, _ = contextualize(check_question(question, self.settings), list(history))
+        self.retriever.refresh()
+        finder = self.retriever.finder
+        named = finder.find(standalone) if finder else None
+        documents = {d: self.retriever.docs.get(d, {}).get("jurisdiction", "") for d in (named.doc_ids if named else ())}
+        return make_plan(standalone, jurisdiction, history, documents)
+
+    def _evidence(self, plan: QuestionPlan) -> tuple[list[Hit], dict[str, list[Hit]]]:
+        """Passages for a plan: from its allowed places (all places when it names none), with the best
+        passages of the sources it names and of the asked places' own law added so that they can lead; a
+        comparison gets each covered place's own passages. Templates are searched only for wording."""
+        if not plan.in_scope:
+            return [], {}
+        query, k = expand(plan.question), self.settings.k
+        kinds = () if plan.intent == "wording" else tuple(x for x in KINDS if x != "template")
+        hits = self.retriever.search(query, k, Filters(jurisdiction=plan.allowed, kind=kinds), per_doc=2)
+        by_place: dict[str, list[Hit]] = {}
+        if plan.compare:
+            by_place = {p: self.retriever.search(query, k, Filters(jurisdiction=(p,), kind=kinds), per_doc=2)
+                        for p in plan.covered}
+            return hits, by_place
+        extra = []
+        if plan.documents:
+            extra += self.retriever.search(query, OWN_PASSAGES, Filters(doc_ids=plan.documents), per_doc=2)
+        if plan.covered:
+            extra += self.retriever.search(query, OWN_PASSAGES, Filters(jurisdiction=plan.covered, kind=kinds),
+                                           per_doc=1)
+        seen = {(h.chunk.doc_id, h.chunk.start) for h in hits}
+        for hit in extra:
+            if (hit.chunk.doc_id, hit.chunk.start) not in seen:
+                seen.add((hit.chunk.doc_id, hit.chunk.start))
+                hits.append(hit)
+        return hits, by_place
+
+    def _llm(self, plan: QuestionPlan, hits: Sequence[Hit], titles: dict[str, str], extractive: Answer,
              stream: bool) -> typing.Generator[str, None, Answer]:
         """The LLM answer, verified sentence by sentence; the extractive answer on any failure."""
         from assistant.answer.llm import answer_with_llm, fall_back, stream_answer
@@ -107,11 +149,11 @@ class TwinGuard:
             return fall_back(extractive, f"Language model not used ({exc}); showing the extractive answer.")
         self._scorer = self._scorer or SupportScorer(self.embedder)
         if not stream:
-            return answer_with_llm(question, hits, self._generator, self.embedder, extractive,
-                                   titles=titles, scorer=self._scorer)
+            return answer_with_llm(plan.question, hits, self._generator, self.embedder, extractive,
+                                   titles=titles, scorer=self._scorer, plan=plan)
         final = extractive
-        for item in stream_answer(question, hits, self._generator, self.embedder, extractive,
-                                  titles=titles, scorer=self._scorer):
+        for item in stream_answer(plan.question, hits, self._generator, self.embedder, extractive,
+                                  titles=titles, scorer=self._scorer, plan=plan):
             if isinstance(item, str):
                 yield item
             else:
@@ -119,10 +161,13 @@ class TwinGuard:
         return final
 
     def section_hit(self, doc_id: str, label: str | None) -> Hit | None:
-        """The first passage of a document's section (by label), as a hit for citing."""
+        """The first passage of a document's section (by label) that has more than its heading, as a hit
+        for citing."""
         chunks = self.retriever.document_chunks(doc_id)
         if label:
             chunks = [c for c in chunks if c.label == label.strip() or c.section.endswith(label.strip())]
+        chunks = [c for c in chunks if any(not line.lstrip().startswith("#") and line.strip()
+                                          for line in c.text.splitlines())] or chunks
         if not chunks:
             return None
         return Hit(chunk=chunks[0], score=1.0, via="fused", meta=dict(self.retriever.docs.get(doc_id, {})))

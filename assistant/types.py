@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from assistant.plan.planner import QuestionPlan
 
 
 @dataclass(frozen=True)
@@ -108,13 +111,14 @@ class Citation:
     kind: str = ""
     passage: str = ""          # the whole chunk the quote came from
     passage_start: int = 0
+    checked: str = ""          # ISO date the source was last checked against its official text
 
     def to_dict(self) -> dict:
         return {
             "n": self.n, "doc_id": self.doc_id, "title": self.title, "section": self.section,
             "page": self.page, "url": self.url, "quote": self.quote, "start": self.start,
             "end": self.end, "status": self.status, "as_of": self.as_of,
-            "jurisdiction": self.jurisdiction, "kind": self.kind,
+            "jurisdiction": self.jurisdiction, "kind": self.kind, "checked": self.checked,
         }
 
 
@@ -129,6 +133,7 @@ class Answer:
     mode: str = "extractive"
     hits: tuple[Hit, ...] = ()
     notice: str = ""
+    plan: "QuestionPlan | None" = None     # what the answer was planned to be about (places, intent, scope)
 
     def to_dict(self) -> dict:
         return {
@@ -137,5 +142,6 @@ class Answer:
             "refused": self.refused,
             "mode": self.mode,
             "notice": self.notice,
+            "plan": self.plan.to_dict() if self.plan is not None else None,
             "citations": [c.to_dict() for c in self.citations],
         }

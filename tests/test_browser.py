@@ -99,6 +99,29 @@ def test_ask_a_question_and_see_a_cited_answer(server, browser, width, height, l
     page.close()
 
 
+@pytest.mark.parametrize("width,height,label", [(390, 844, "phone"), (1280, 900, "desktop")])
+def test_the_plan_is_shown_and_a_comparison_is_a_table(server, browser, width, height, label):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(server, wait_until="domcontentloaded")
+    box = page.get_by_placeholder("Ask a question", exact=False)
+    box.wait_for(timeout=180_000)
+    box.fill("I model in Berlin. Do brands have to label AI images of me?")
+    box.press("Enter")
+    page.get_by_text("Answering for: Germany — no German digest yet; EU law applies").wait_for(timeout=120_000)
+    page.get_by_text("TwinGuard has no digest of German law yet", exact=False).wait_for(timeout=30_000)
+    box.fill("What is the difference between the EU and New York on penalties?")
+    box.press("Enter")
+    page.get_by_text("Answering for: EU · New York").wait_for(timeout=120_000)
+    table = page.locator("[data-testid='stChatMessage'] table").last
+    table.wait_for(timeout=30_000)
+    rows = table.locator("tbody tr")
+    assert rows.count() == 2
+    assert "EU" in rows.nth(0).inner_text() and "New York" in rows.nth(1).inner_text()
+    assert "[1]" in table.inner_text()
+    shoot(page, f"ask-plan-comparison-{label}")
+    page.close()
+
+
 CONTRACT = [
     "DIGITAL TWIN AGREEMENT\n\n1. Parties. This agreement is between Ada Model (the Model) and Brand Ltd (the Company).",
     "2. Licence. The Model grants the Company an irrevocable, perpetual licence to create and use a digital "

@@ -42,11 +42,24 @@ def test_ask_json_shape(env):
     result = runner.invoke(app, ["ask", "Do brands have to label AI images of me?", "--json"], env=env)
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert set(answer) == {"question", "answer", "refused", "mode", "notice", "citations"}
+    assert set(answer) == {"question", "answer", "refused", "mode", "notice", "plan", "citations"}
     assert answer["mode"] == "extractive" and answer["refused"] is False
+    plan = answer["plan"]
+    assert plan["intent"] == "yes-no" and "labelling" in plan["topics"] and plan["in_scope"] is True
+    assert plan["places"] == [] and plan["summary"].startswith("no particular place")
     citation = answer["citations"][0]
     assert {"n", "doc_id", "title", "section", "page", "url", "quote", "start", "end"} <= set(citation)
     assert any(c["doc_id"] == "test-ai-act" for c in answer["citations"])
+
+
+def test_ask_json_plan_names_an_uncovered_place_and_what_applies_there(env):
+    result = runner.invoke(app, ["ask", "I model in Berlin. Do brands have to label AI images of me?", "--json"],
+                           env=env)
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["plan"]["places"] == [{"code": "DE", "name": "Germany", "covered": False, "applies": ["EU"]}]
+    assert answer["answer"].startswith("TwinGuard has no digest of German law yet")
+    assert {c["jurisdiction"] for c in answer["citations"]} <= {"EU", "INTL"}
 
 
 def test_ask_many_from_stdin_prints_json_lines(env):

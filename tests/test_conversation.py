@@ -41,5 +41,5 @@ def test_a_full_question_with_pronouns_stands_alone():
 def test_a_city_names_its_jurisdiction():
     assert place_in("signed for a twin in madrid last year, can i take it back") == "ES"
     assert place_in("shoot in Brooklyn next week") == "US-NY"
-    assert place_in("a casting in Paris") == "EU"
+    assert place_in("a casting in Berlin") == "EU"
     assert place_in("London or Los Angeles?") is None           # two places: no single filter

@@ -76,7 +76,7 @@ def test_validator_catches_broken_references(tmp_path, change, problem):
 
 @pytest.mark.parametrize("old,new,problem", [
     ("kind: law", "kind: statute", "kind 'statute' is not one of"),
-    ("jurisdiction: EU", "jurisdiction: FR", "jurisdiction 'FR'"),
+    ("jurisdiction: EU", "jurisdiction: DE", "jurisdiction 'DE'"),
     ("status: in-force", "status: maybe", "status 'maybe'"),
     ("as_of: 2026-11-28\n", "", "missing field 'as_of'"),
     ("## Article 1 — scope", "Article 1", "no '##' sections"),

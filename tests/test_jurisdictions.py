@@ -31,11 +31,12 @@ def test_every_corpus_document_is_from_a_covered_place_and_every_covered_place_h
     ("US-NY", ("US-NY", "US", "INTL")),
     ("US", ("US", "US-NY", "US-CA", "US-TN", "US-IL", "INTL")),
     ("ES", ("ES", "EU", "INTL")),
-    ("EU", ("EU", "ES", "DK", "INTL")),
+    ("EU", ("EU", "ES", "DK", "IT", "FR", "INTL")),
     ("UK", ("UK", "INTL")),
     ("INTL", ("INTL",)),
-    ("FR", ("FR", "EU", "INTL")),          # not covered yet: EU law and general guidance still apply
-    ("JP", ("JP", "INTL")),
+    ("DE", ("DE", "EU", "INTL")),          # not covered yet: EU law and general guidance still apply
+    ("CAN", ("CAN", "INTL")),              # not covered and nothing above it: general guidance only
+    ("US-TX", ("US-TX", "US", "INTL")),    # an uncovered state: US federal law applies
     ("all", ()),
     (None, ()),
 ])
@@ -45,9 +46,10 @@ def test_scope_is_the_place_the_law_above_it_the_places_below_it_and_guidance(co
 
 @pytest.mark.parametrize("text, code", [
     ("Is this legal in California?", "US-CA"),
-    ("a casting in Paris", "EU"),                    # France is not covered: EU law is what applies
-    ("I work in Milan", "EU"),
-    ("my agency in Tokyo", None),                    # Japan is not covered and has no covered parent
+    ("a casting in Paris", "FR"),
+    ("a casting in Berlin", "EU"),                   # Germany is not covered: EU law is what applies
+    ("I work in Milan", "IT"),
+    ("my agency in Toronto", None),                  # Canada is not covered and has no covered parent
     ("tell us more", None),                          # "us" the pronoun is not the United States
     ("is it legal in the US", "US"),
     ("New York vs California", None),                # two places: no single filter
@@ -60,12 +62,13 @@ def test_place_in_finds_the_covered_place_a_question_is_about(text, code):
 
 
 def test_places_in_keeps_uncovered_places_so_an_answer_can_say_so():
-    assert J.places_in("I live in Mumbai and shoot in Paris") == ["IN", "FR"]
-    assert not J.get("IN").covered and J.get("FR").parent == "EU"
+    assert J.places_in("I live in Mumbai and shoot in Berlin, then Toronto") == ["IN", "DE", "CAN"]
+    assert J.get("IN").covered and not J.get("DE").covered and J.get("DE").parent == "EU"
+    assert J.places_in("a shoot in New Mexico") == ["US-NM"]     # not Mexico
 
 
 @pytest.mark.parametrize("typed, code", [("ny", "US-NY"), ("New York", "US-NY"), (" eu ", "EU"), ("GB", "UK"),
-                                         ("California", "US-CA"), ("none", ""), ("all", ""), ("France", "FR"),
+                                         ("California", "US-CA"), ("none", ""), ("all", ""), ("France", "FR"), ("Germany", "DE"),
                                          ("Narnia", None)])
 def test_resolve_reads_codes_names_and_abbreviations(typed, code):
     assert J.resolve(typed) == code
@@ -84,13 +87,14 @@ def test_governing_law_and_deal_request_patterns():
         return next((code for pattern, code in J.governing_law_patterns() if pattern.search(place)), None)
 
     assert governing("England and Wales") == "UK" and governing("the State of New York") == "US-NY"
-    assert governing("the People's Republic of China") == "CN" and governing("France") is None
+    assert governing("the People's Republic of China") == "CN" and governing("France") == "FR"
+    assert governing("Germany") is None
     found = [code for pattern, code, _ in J.territory_patterns() if pattern.search("campaign in New York and Spain")]
     assert found == ["ES", "US-NY"]
 
 
 def test_names_and_coverage_sentence():
-    assert J.place_name("US") == "US (federal)" and J.place_name("INTL") == "" and J.place_name("FR") == ""
+    assert J.place_name("US") == "US (federal)" and J.place_name("INTL") == "" and J.place_name("DE") == ""
     assert J.named("FR") == "France" and J.named("XX") == "XX"
     sentence = J.coverage_list()
     for j in J.TABLE:

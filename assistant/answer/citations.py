@@ -24,7 +24,7 @@ def make_citation(n: int, hit: Hit, sentence: Sentence) -> Citation:
         section=chunk.label or chunk.section, page=chunk.page, url=meta.get("source_url", ""),
         quote=sentence.text, start=sentence.start, end=sentence.end, status=meta.get("status", ""),
         as_of=meta.get("as_of", ""), jurisdiction=meta.get("jurisdiction", ""), kind=meta.get("kind", ""),
-        passage=chunk.text, passage_start=chunk.start,
+        passage=chunk.text, passage_start=chunk.start, checked=meta.get("checked", ""),
     )
 
 

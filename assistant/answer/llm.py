@@ -26,6 +26,7 @@ from assistant.answer.verifier import (
 from assistant.domain.wording import DISCLAIMER
 from assistant.errors import GenerationError
 from assistant.llm.prompting import build_messages, build_rephrase_messages
+from assistant.plan.planner import QuestionPlan, gap_sentence
 from assistant.protocols import Embedder, Generator
 from assistant.types import Answer, Hit
 
@@ -45,8 +46,10 @@ def failure_note(exc: GenerationError) -> str:
     return f"Language model unavailable ({exc}); showing the extractive answer."
 
 
-def finish(question: str, hits: Sequence[Hit], fallback: Answer, result: Verification) -> Answer:
-    """Turn a verification into the answer the user sees (or the fallback when nothing survived)."""
+def finish(question: str, hits: Sequence[Hit], fallback: Answer, result: Verification,
+           plan: QuestionPlan | None = None) -> Answer:
+    """Turn a verification into the answer the user sees (or the fallback when nothing survived). An
+    uncovered place is said to be uncovered first, in TwinGuard's words, not the model's."""
     if not result.citations or not result.text.strip():
         return fall_back(fallback, UNVERIFIED)
     dropped = [c for c in result.dropped if c.claim]
@@ -55,9 +58,10 @@ def finish(question: str, hits: Sequence[Hit], fallback: Answer, result: Verific
         notice = (f"{len(dropped)} sentence{'s' if len(dropped) > 1 else ''} of the language model's answer "
                   f"{'were' if len(dropped) > 1 else 'was'} removed because the cited sources did not support "
                   f"{'them' if len(dropped) > 1 else 'it'}.")
-    text = f"{result.text}\n\n_{DISCLAIMER}_"
+    gaps = " ".join(gap_sentence(plan, p) for p in plan.uncovered) if plan else ""
+    text = "\n\n".join(x for x in (gaps, result.text, f"_{DISCLAIMER}_") if x)
     return Answer(question=question, text=text, citations=result.citations, refused=False, mode="llm",
-                  hits=tuple(hits), notice=notice)
+                  hits=tuple(hits), notice=notice, plan=plan)
 
 
 def _usable(fallback: Answer, hits: Sequence[Hit]) -> bool:
@@ -67,21 +71,25 @@ def _usable(fallback: Answer, hits: Sequence[Hit]) -> bool:
 
 def answer_with_llm(question: str, hits: Sequence[Hit], generator: Generator, embedder: Embedder,
                     fallback: Answer, *, titles: Mapping[str, str] | None = None,
-                    threshold: float = THRESHOLD, scorer: SupportScorer | None = None) -> Answer:
+                    threshold: float = THRESHOLD, scorer: SupportScorer | None = None,
+                    plan: QuestionPlan | None = None) -> Answer:
     """The verified LLM answer (mode "llm"), or `fallback` with a notice when that is not possible.
-    Pass one long-lived `scorer` to reuse passage vectors across questions."""
+    Pass one long-lived `scorer` to reuse passage vectors across questions. With a `plan`, the prompt
+    carries its places and intent, and sentences about places it does not allow are dropped."""
     if not _usable(fallback, hits):
         return fallback
     try:
-        reply = generator.complete(build_messages(question, hits, titles))
+        reply = generator.complete(build_messages(question, hits, titles, plan=plan))
     except GenerationError as exc:
         return fall_back(fallback, failure_note(exc))
-    return finish(question, hits, fallback, Verifier(hits, embedder, threshold, scorer).verify(reply))
+    verifier = Verifier(hits, embedder, threshold, scorer, allows=plan.allows if plan else None)
+    return finish(question, hits, fallback, verifier.verify(reply), plan)
 
 
 def stream_answer(question: str, hits: Sequence[Hit], generator: Generator, embedder: Embedder,
                   fallback: Answer, *, titles: Mapping[str, str] | None = None,
-                  threshold: float = THRESHOLD, scorer: SupportScorer | None = None) -> Iterator[str | Answer]:
+                  threshold: float = THRESHOLD, scorer: SupportScorer | None = None,
+                  plan: QuestionPlan | None = None) -> Iterator[str | Answer]:
     """Yield verified text pieces (str) while the model writes, then the final Answer.
 
     A piece is a whole sentence that passed verification, with its renumbered markers and the space or
@@ -91,10 +99,10 @@ def stream_answer(question: str, hits: Sequence[Hit], generator: Generator, embe
     if not _usable(fallback, hits):
         yield fallback
         return
-    verifier = Verifier(hits, embedder, threshold, scorer)
+    verifier = Verifier(hits, embedder, threshold, scorer, allows=plan.allows if plan else None)
     buffer, done, shown = "", 0, []
     try:
-        for token in generator.stream(build_messages(question, hits, titles)):
+        for token in generator.stream(build_messages(question, hits, titles, plan=plan)):
             buffer += token
             pieces = split_reply(buffer)
             for piece in pieces[done:len(pieces) - 1]:     # the last piece may still be growing
@@ -111,7 +119,7 @@ def stream_answer(question: str, hits: Sequence[Hit], generator: Generator, embe
         if out:
             shown.append(out)
             yield out
-    yield finish(question, hits, fallback, verifier.result("".join(shown)))
+    yield finish(question, hits, fallback, verifier.result("".join(shown)), plan)
 
 
 def rephrase_with_llm(text: str, hits: Sequence[Hit], generator: Generator, embedder: Embedder, *,

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 from assistant.answer.citations import append_markers, make_citation
 from assistant.answer.support import THRESHOLD, Support, SupportScorer
+from assistant.domain.jurisdictions import places_in
 from assistant.domain.schema import REF_RE
 from assistant.protocols import Embedder
 from assistant.text.sentences import ABBREVIATIONS, LIST_MARK_RE, Sentence
@@ -49,7 +50,7 @@ class Piece:
 
 @dataclass(frozen=True)
 class Checked:
-    """The verdict on one sentence: supported, no-citation, bad-marker or unsupported."""
+    """The verdict on one sentence: supported, no-citation, bad-marker, other-place or unsupported."""
 
     piece: Piece
     claim: str                          # the sentence without markers
@@ -115,8 +116,11 @@ class Verifier:
     with renumbered markers. Use `verify()` for a whole reply, or `add()` piece by piece when streaming."""
 
     def __init__(self, hits: Sequence[Hit], embedder: Embedder, threshold: float = THRESHOLD,
-                 scorer: SupportScorer | None = None):
+                 scorer: SupportScorer | None = None, allows: Callable[[str], bool] | None = None):
+        """`allows` (a question plan's `allows`) says which jurisdiction codes an answer may speak for: a
+        sentence citing a passage from another place, or naming one, is dropped."""
         self.hits = list(hits)
+        self.allows = allows
         self.scorer = scorer or SupportScorer(embedder, threshold)
         self.threshold = threshold
         self.checked: list[Checked] = []
@@ -131,6 +135,10 @@ class Verifier:
             return Checked(piece, claim, cited, (), {}, "no-citation")
         if not valid or sum(ch.isalpha() for ch in claim) < 3:
             return Checked(piece, claim, cited, (), {}, "bad-marker")
+        if self.allows is not None:
+            places = {self.hits[n - 1].meta.get("jurisdiction", "") for n in valid} | set(places_in(claim))
+            if not all(self.allows(p) for p in places):
+                return Checked(piece, claim, cited, (), {}, "other-place")
         self.scorer.prepare([claim], [self.hits[n - 1] for n in valid])
         scores = {n: self.scorer.score(claim, self.hits[n - 1]) for n in valid}
         kept = tuple(n for n in valid if scores[n].score >= self.threshold)

@@ -15,6 +15,7 @@ from rich.markup import escape
 from assistant.cli import corpus, doctor, draft, evaluate, review
 from assistant.cli.common import boundary, err, open_twinguard, out, settings
 from assistant.errors import AssistantError, LoadError
+from assistant.plan.planner import answering_for
 
 if TYPE_CHECKING:
     from assistant.index.indexer import IndexReport
@@ -123,6 +124,8 @@ def ask(question: Optional[str] = typer.Argument(None, help="The question, or - 
     if as_json:
         out.file.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
+    if answer.plan is not None:
+        err.print(f"[dim]Answering for: {escape(answering_for(answer.plan))}[/dim]")
     if answer.notice:
         err.print(f"[dim]{escape(answer.notice)}[/dim]")
     out.print(escape(answer.text))
@@ -130,7 +133,8 @@ def ask(question: Optional[str] = typer.Argument(None, help="The question, or - 
         out.print("\n[bold]Sources[/bold]")
     for c in answer.citations:
         extra = " · ".join(x for x in (c.section, f"p. {c.page}" if c.page else "", c.status,
-                                       f"as of {c.as_of}" if c.as_of else "") if x)
+                                       f"as of {c.as_of}" if c.as_of else "",
+                                       f"checked {c.checked}" if c.checked else "") if x)
         out.print(f"[{c.n}] {escape(c.title)} — {escape(extra)}")
         if c.url:
             out.print(f"    {escape(c.url)}")

@@ -22,8 +22,12 @@ from assistant.cli.common import boundary, err, open_twinguard, out
 from assistant.errors import AssistantError
 
 ROWS = ("hit@1", "hit@3", "hit@6", "hit@10", "section_hit@6", "source_recall@6", "mrr", "citation_precision",
-        "citation_recall", "fact_recall", "answered_in_scope", "declined_out_of_scope", "refusal_accuracy",
+        "citation_recall", "fact_recall", "lead_ok", "place_precision", "point_relevance", "gap_honesty",
+        "answered_in_scope", "declined_out_of_scope", "refusal_accuracy",
         "search_p50_ms", "search_p95_ms", "answer_p50_ms", "answer_p95_ms")
+#: Answer figures repeated for the held-back items and the rest (issue 13: report the held-back part apart).
+SPLIT_ROWS = ("lead_ok", "place_precision", "point_relevance", "gap_honesty", "fact_recall", "citation_recall",
+              "refusal_accuracy")
 
 
 def default_gold() -> Path:
@@ -52,6 +56,22 @@ def _table(report: dict) -> Table:
     return table
 
 
+def _split_table(report: dict) -> Table | None:
+    splits = report.get("splits") or {}
+    if len(splits) < 2:
+        return None
+    columns = [(split, v) for split, figures in splits.items() for v in figures if v != "items"]
+    table = Table(title="answers by split (heldback = new items set aside before tuning)")
+    table.add_column("metric")
+    for split, v in columns:
+        table.add_column(f"{split} ({splits[split]['items']}) {v}", justify="right")
+    for row in SPLIT_ROWS:
+        cells = [splits[split][v].get(row) for split, v in columns]
+        if any(c is not None for c in cells):
+            table.add_row(row, *("—" if c is None else f"{c:.3f}" for c in cells))
+    return table
+
+
 def _f(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
@@ -64,7 +84,8 @@ def _print_findings(console: Console, report: dict) -> None:
             console.print(f"  {row['threshold']:.3f}: accuracy {_f(row['refusal_accuracy'])}, in-scope answered "
                           f"{_f(row['answered_in_scope'])}, out-of-scope declined {_f(row['declined_out_of_scope'])}")
         fails = report["failures"]
-        for name in ("retrieval_miss", "refused_in_scope", "answered_out_of_scope", "uncited_sources"):
+        for name in ("retrieval_miss", "refused_in_scope", "answered_out_of_scope", "uncited_sources",
+                     "lead_not_expected", "other_places", "gap_not_said"):
             if fails[name]:
                 console.print(f"{name.replace('_', ' ')}: {escape(', '.join(fails[name]))}")
         if fails["missing_facts"]:
@@ -137,6 +158,9 @@ def register(app: typer.Typer) -> None:
             out.file.write(json.dumps({k: v for k, v in report.items() if k != "per_item"}, ensure_ascii=False) + "\n")
         else:
             out.print(_table(report))
+            splits = _split_table(report)
+            if splits is not None:
+                out.print(splits)
             _print_findings(out, report)
         for problem in problems:
             err.print(f"[red]below threshold:[/red] {escape(problem)}" if " below " in problem

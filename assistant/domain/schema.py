@@ -2,7 +2,8 @@
 
 Every corpus file starts with YAML front matter. `validate_meta` checks it and returns a list of
 problems (empty when the metadata is valid); loaders use `normalise_meta` to turn it into the flat,
-string-valued mapping that the index stores.
+string-valued mapping that the index stores. How often each kind must be re-checked against its
+sources is in `assistant.domain.currency`.
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ KINDS = (
 STATUSES = ("in-force", "adopted-not-yet-applicable", "bill", "draft", "guidance", "statement")
 VERIFICATIONS = ("official", "secondary", "unverified")
 
-#: Fields every corpus document must have.
-REQUIRED = ("id", "title", "short_title", "kind", "jurisdiction", "status", "as_of", "verification")
+#: Fields every corpus document must have. `as_of`: the date the status statements are true as of;
+#: `checked`: the ISO date the document was last checked against its sources (never in the future).
+REQUIRED = ("id", "title", "short_title", "kind", "jurisdiction", "status", "as_of", "checked", "verification")
 #: Fields a document may have; anything else is reported as unknown.
 OPTIONAL = (
     "source_url",      # official address where one exists
+    "source_note",     # why a law or bill has no official address (source_url absent)
     "dates",           # mapping label -> ISO date, e.g. {signed: 2024-12-21, effective: 2025-06-19}
     "citation",        # the official citation, e.g. "Regulation (EU) 2024/1689"
     "aliases",         # other names people use for it ("FWA", "Fashion Workers Act")
@@ -44,12 +47,16 @@ OPTIONAL = (
     "language",
 )
 
+#: Kinds that must give their official address (`source_url`) or say why there is none (`source_note`).
+NEEDS_SOURCE = ("law", "regulation", "bill", "draft")
+
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
 #: Internal reference in corpus text: [[doc-id#Section label]] or [[doc-id]].
 REF_RE = re.compile(r"\[\[([a-z0-9][a-z0-9-]*)(?:#([^\]\n]+))?\]\]")
 
 
-def _as_date(value: Any) -> _dt.date | None:
+def as_date(value: Any) -> _dt.date | None:
+    """A front-matter date (a YAML date or an ISO string, as stored in the index) or None."""
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
@@ -62,12 +69,14 @@ def _as_date(value: Any) -> _dt.date | None:
     return None
 
 
-def validate_meta(meta: Mapping[str, Any], *, strict: bool = True) -> list[str]:
+def validate_meta(meta: Mapping[str, Any], *, strict: bool = True, today: _dt.date | None = None) -> list[str]:
     """Return the problems with one document's front matter (empty list when valid).
 
-    `strict` requires every field in REQUIRED (corpus documents); user uploads are checked
-    with strict=False, which only validates the fields that are present.
+    `strict` requires every field in REQUIRED and, for the kinds in NEEDS_SOURCE, `source_url` or
+    `source_note` (corpus documents); user uploads are checked with strict=False, which only validates
+    the fields that are present. `checked` may not be later than `today` (default: the system date).
     """
+    today = today or _dt.date.today()
     problems: list[str] = []
     if strict:
         for field in REQUIRED:
@@ -89,19 +98,33 @@ def validate_meta(meta: Mapping[str, Any], *, strict: bool = True) -> list[str]:
     doc_id = meta.get("id")
     if doc_id not in (None, "") and not (isinstance(doc_id, str) and ID_RE.match(doc_id)):
         problems.append(f"id '{doc_id}' must be lowercase letters, digits and hyphens")
-    if "as_of" in meta and meta["as_of"] not in (None, "") and _as_date(meta["as_of"]) is None:
+    if "as_of" in meta and meta["as_of"] not in (None, "") and as_date(meta["as_of"]) is None:
         problems.append(f"as_of '{meta['as_of']}' is not an ISO date (YYYY-MM-DD)")
+    checked = meta.get("checked")
+    if checked not in (None, ""):
+        day = as_date(checked)
+        if day is None:
+            problems.append(f"checked '{checked}' is not an ISO date (YYYY-MM-DD)")
+        elif day > today:
+            problems.append(f"checked {day.isoformat()} is in the future (today is {today.isoformat()})")
     dates = meta.get("dates")
     if dates is not None:
         if not isinstance(dates, Mapping):
             problems.append("dates must be a mapping of label to ISO date")
         else:
             for label, value in dates.items():
-                if _as_date(value) is None:
+                if as_date(value) is None:
                     problems.append(f"dates.{label} '{value}' is not an ISO date")
     url = meta.get("source_url")
     if url not in (None, "") and not (isinstance(url, str) and url.startswith(("https://", "http://"))):
         problems.append(f"source_url '{url}' is not an http(s) address")
+    note = meta.get("source_note")
+    has_note = isinstance(note, str) and bool(note.strip())
+    if note is not None and not has_note:
+        problems.append("source_note must be a sentence saying why there is no official address")
+    if strict and meta.get("kind") in NEEDS_SOURCE and url in (None, "") and not has_note:
+        problems.append(f"a {meta['kind']} needs source_url (its official address) "
+                        "or source_note (why there is none)")
     for field in ("aliases", "checks", "risks", "sources"):
         if field in meta and not isinstance(meta[field], list):
             problems.append(f"{field} must be a list")

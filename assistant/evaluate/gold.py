@@ -12,9 +12,11 @@ from typing import Mapping, Sequence
 
 import yaml
 
+from assistant.domain.jurisdictions import get
 from assistant.errors import GoldError
 from assistant.evaluate.metrics import fact_in, normalize
 from assistant.ingest.chunking import section_label
+from assistant.plan.intent import INTENTS
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,14 @@ class GoldItem:
     persona: str = "model"
     type: str = "fact"
     expect: str = "answer"
+    places: tuple[str, ...] = ()    # jurisdiction codes the question is about; () = no particular place
+    intent: str = ""                # one of plan.intent.INTENTS; "" = not labelled
+    split: str = "dev"              # "dev" (may be tuned on) or "heldback" (reported separately, never tuned on)
+
+    @property
+    def uncovered(self) -> tuple[str, ...]:
+        """The places asked about that the corpus has no own law for."""
+        return tuple(p for p in self.places if not (get(p) and get(p).covered))
 
     @property
     def in_scope(self) -> bool:
@@ -91,7 +101,16 @@ def parse_gold(data) -> GoldSet:
                         sources=tuple(Expected.parse(s) for s in raw.get("sources") or ()),
                         accept=tuple(str(a) for a in raw.get("accept") or ()),
                         facts=_facts(raw.get("facts"), where), context=str(raw.get("context") or "").strip(),
-                        persona=str(raw.get("persona", "model")), type=str(raw.get("type", "fact")), expect=expect)
+                        persona=str(raw.get("persona", "model")), type=str(raw.get("type", "fact")), expect=expect,
+                        places=tuple(str(c) for c in raw.get("places") or ()), intent=str(raw.get("intent") or ""),
+                        split=str(raw.get("split") or "dev"))
+        unknown = [c for c in item.places if get(c) is None]
+        if unknown:
+            raise GoldError(f"{where}: unknown place code(s) {', '.join(unknown)}")
+        if item.intent and item.intent not in INTENTS:
+            raise GoldError(f"{where}: intent must be one of {', '.join(INTENTS)}, got {item.intent!r}")
+        if item.split not in ("dev", "heldback"):
+            raise GoldError(f"{where}: split must be dev or heldback, got {item.split!r}")
         if item.in_scope and not (item.sources and item.facts):
             raise GoldError(f"{where}: an in-scope item needs `sources` and `facts`")
         if not item.in_scope and item.sources:

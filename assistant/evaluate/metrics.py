@@ -88,3 +88,52 @@ def refusal_correct(item: "GoldItem", refused: bool) -> bool:
 def best_threshold(sweep: Sequence[dict], current: float) -> float:
     """Highest refusal accuracy; ties go to the value closest to the current one."""
     return max(sweep, key=lambda row: (row["refusal_accuracy"], -abs(row["threshold"] - current)))["threshold"]
+
+
+# -- what an answer leads with and where its points come from (issue 13) ------------------------------
+
+MARKER_RE = re.compile(r"\[(\d+)\]")
+GAP_RE = re.compile(r"\b(?:no digest of|does not cover|not covered|has no (?:\w+ )?(?:law|digest)|"
+                    r"no (?:\w+ )?digest)\b", re.I)
+
+
+def cited_lines(text: str) -> list[tuple[int, ...]]:
+    """The citation numbers of each line of an answer that cites something, in order (the lead first)."""
+    out = []
+    for line in text.splitlines():
+        numbers = tuple(int(n) for n in MARKER_RE.findall(line))
+        if numbers:
+            out.append(numbers)
+    return out
+
+
+def lead_ok(text: str, docs_by_number: dict[int, str], expected_docs: Iterable[str]) -> bool:
+    """Does the first line that cites anything cite an expected source?"""
+    lines = cited_lines(text)
+    return bool(lines) and bool({docs_by_number.get(n) for n in lines[0]} & set(expected_docs))
+
+
+def point_relevance(text: str, docs_by_number: dict[int, str], acceptable: Iterable[str]) -> float | None:
+    """Share of the supporting points (cited lines after the lead) that cite an expected or accepted
+    document; None when the answer has no supporting points."""
+    points = cited_lines(text)[1:]
+    if not points:
+        return None
+    ok = set(acceptable)
+    return sum(1.0 for numbers in points if {docs_by_number.get(n) for n in numbers} & ok) / len(points)
+
+
+def place_precision(cited_places: Sequence[str], allowed: Iterable[str]) -> float | None:
+    """Share of citations from an allowed place or place-neutral guidance; None without citations."""
+    if not cited_places:
+        return None
+    ok = set(allowed) | {"", "INTL"}
+    return sum(1.0 for p in cited_places if p in ok) / len(cited_places)
+
+
+def gap_honest(text: str, place_names: Sequence[Sequence[str]]) -> bool:
+    """Does the answer say, in one sentence, that each uncovered place is not covered? `place_names` holds,
+    per place, the words that name it (name, adjective)."""
+    sentences = re.split(r"(?<=[.!?])\s+|\n", text)
+    flagged = [s.lower() for s in sentences if GAP_RE.search(s)]
+    return all(any(any(w.lower() in s for w in words) for s in flagged) for words in place_names)

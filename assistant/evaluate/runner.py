@@ -3,10 +3,16 @@
 Pipeline variants run side by side in one pass over the same questions:
 
 - `dense`, `keyword`, `rrf`, `hybrid`, `hybrid+doc` — `TwinGuard.search(mode=..., doc_aware=...)`; their
-  answers are composed from those hits with the same `compose` the app uses (not for `keyword`: BM25
+  answers are composed from those hits by the planned composer the app uses (not for `keyword`: BM25
   hits carry no dense similarity, so the refusal gate cannot work on them);
-- `ask` — the production path, `TwinGuard.ask` (conversation history, place filters and all); its
-  retrieval metrics are measured on the hits the answer was built from.
+- `ask` — the production path, `TwinGuard.ask` (question plan, place filters and all); its retrieval
+  metrics are measured on the hits the answer was built from;
+- `assembled` — the answer path before the question plan (one place filter from `place_in`, the
+  `extractive.compose` composer), kept so that old and new are measured side by side in one run.
+
+Answer metrics beyond citations and facts: `lead_ok` (the lead cites an expected source),
+`place_precision` (citations from an allowed place or place-neutral guidance), `gap_honesty` (an
+uncovered place is said to be uncovered) and `point_relevance` (points cite expected or accepted sources).
 
 The gold set is parsed in `gold.py` and the metrics are small pure functions in `metrics.py`;
 `evaluate` runs them, `check_thresholds` compares a report with minimum/maximum figures for CI.
@@ -18,8 +24,12 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from assistant.answer.extractive import compose
+from assistant.answer.composer import compose_planned
+from assistant.answer.extractive import check_question, compose
+from assistant.plan.planner import make_plan
 from assistant.config import Settings
+from assistant.domain.jurisdictions import get, scope
+from assistant.domain.lexicon import expand
 from assistant.errors import GoldError
 from assistant.evaluate.gold import GoldItem, GoldSet
 from assistant.evaluate.metrics import (
@@ -29,14 +39,19 @@ from assistant.evaluate.metrics import (
     fact_in,
     fact_recall,
     first_rank,
+    gap_honest,
+    lead_ok,
     mean,
     normalize,
     percentile,
+    place_precision,
+    point_relevance,
     reciprocal_rank,
     refusal_correct,
     source_recall,
 )
-from assistant.types import Answer, Hit
+from assistant.retrieve.conversation import contextualize
+from assistant.types import Answer, Filters, Hit
 
 if TYPE_CHECKING:
     from assistant.twinguard import TwinGuard
@@ -46,7 +61,8 @@ VARIANTS: dict[str, tuple[str, bool]] = {
     "hybrid": ("hybrid", False), "hybrid+doc": ("hybrid", True),
 }
 ASK = "ask"
-ALL_VARIANTS = (*VARIANTS, ASK)
+ASSEMBLED = "assembled"
+ALL_VARIANTS = (*VARIANTS, ASSEMBLED, ASK)
 NO_ANSWERS = {"keyword"}           # hits without dense similarity: the refusal gate would always decline
 DEFAULT_KS = (1, 3, 6, 10)
 SWEEP = tuple(round(0.25 + 0.025 * i, 3) for i in range(11))   # 0.25 .. 0.50
@@ -69,7 +85,17 @@ def _ranked(hits: Sequence[Hit]) -> list[tuple[str, str, str]]:
 
 
 def _answer_with(tg: TwinGuard, question: str, hits: Sequence[Hit], settings: Settings | None = None) -> Answer:
-    return compose(question, hits, settings or tg.settings, titles=tg.titles(), sections=tg)
+    """A search variant's answer: its hits composed by the planned composer (plan from the question alone)."""
+    return compose_planned(make_plan(question), hits, settings or tg.settings, titles=tg.titles(), sections=tg,
+                           doc_meta=tg.retriever.docs)
+
+
+def _recompose(tg: TwinGuard, answer: Answer, settings: Settings) -> Answer:
+    """The same hits composed again under other settings, by the composer that made the answer."""
+    if answer.plan is None:
+        return compose(answer.question, answer.hits, settings, titles=tg.titles(), sections=tg)
+    return compose_planned(answer.plan, answer.hits, settings, titles=tg.titles(), sections=tg,
+                           doc_meta=tg.retriever.docs)
 
 
 def ask(tg: TwinGuard, item: GoldItem) -> Answer:
@@ -79,11 +105,20 @@ def ask(tg: TwinGuard, item: GoldItem) -> Answer:
     return tg.ask(item.query)
 
 
+def assembled(tg: TwinGuard, item: GoldItem) -> Answer:
+    """The answer path before the question plan: one covered place from `place_in` narrows the sources,
+    and `compose` puts the best sentence first and four loosely related ones after it."""
+    history = [item.context] if item.context else []
+    standalone, place = contextualize(check_question(item.question, tg.settings), history)
+    hits = tg.retriever.search(expand(standalone), tg.settings.k, Filters(jurisdiction=scope(place)), per_doc=2)
+    return compose(standalone, hits, tg.settings, titles=tg.titles(), sections=tg)
+
+
 def run_item(tg: TwinGuard, item: GoldItem, variant: str, k: int) -> Outcome:
     out = Outcome()
-    if variant == ASK:
+    if variant in (ASK, ASSEMBLED):
         t0 = time.perf_counter()
-        out.answer = ask(tg, item)
+        out.answer = ask(tg, item) if variant == ASK else assembled(tg, item)
         out.answer_ms = 1000 * (time.perf_counter() - t0)
         out.ranked = _ranked(out.answer.hits)
         return out
@@ -112,11 +147,32 @@ def item_record(gold: GoldSet, item: GoldItem, out: Outcome, ks: Sequence[int]) 
         rec.update(refused=answer.refused, cited=cited, correct_refusal=refusal_correct(item, answer.refused),
                    best_similarity=max((h.dense or 0.0 for h in answer.hits), default=0.0))
         if item.in_scope:
+            rec.update(answer_quality(gold, item, answer))
             rec.update(citation_precision=citation_precision(cited, gold.acceptable(item)),
                        citation_recall=0.0 if answer.refused else citation_recall(cited, item.source_docs),
                        fact_recall=0.0 if answer.refused else fact_recall(item.facts, answer.text),
                        missing_facts=[f[0] for f in item.facts if answer.refused or not fact_in(f, normalize(answer.text))])
     return rec
+
+
+def answer_quality(gold: GoldSet, item: GoldItem, answer: Answer) -> dict:
+    """What the answer leads with, where its points come from, and whether it admits a gap."""
+    docs = {c.n: c.doc_id for c in answer.citations}
+    allowed = {c for p in item.places for c in scope(p)}
+    rec: dict = {"lead_ok": False if answer.refused else lead_ok(answer.text, docs, item.source_docs),
+                 "point_relevance": None if answer.refused else point_relevance(answer.text, docs,
+                                                                                  gold.acceptable(item)),
+                 "place_precision": None}
+    if item.places and not answer.refused:
+        rec["place_precision"] = place_precision([c.jurisdiction for c in answer.citations], allowed)
+    if item.uncovered:
+        rec["gap_honesty"] = gap_honest(answer.text, [place_words_of(p) for p in item.uncovered])
+    return rec
+
+
+def place_words_of(code: str) -> tuple[str, ...]:
+    j = get(code)
+    return (j.name.removeprefix("the "), *j.adjectives) if j else (code,)
 
 
 def summarize(gold_items: Sequence[GoldItem], records: Sequence[dict], ks: Sequence[int]) -> dict:
@@ -137,6 +193,12 @@ def summarize(gold_items: Sequence[GoldItem], records: Sequence[dict], ks: Seque
         s["answered_in_scope"] = mean(0.0 if r["refused"] else 1.0 for r in inside)
         s["declined_out_of_scope"] = mean(1.0 if r["refused"] else 0.0 for r in outside)
         s["refusal_accuracy"] = mean(1.0 if r["correct_refusal"] else 0.0 for r in records)
+        s["lead_ok"] = mean(1.0 if r.get("lead_ok") else 0.0 for r in inside)
+        s["place_precision"] = mean(r.get("place_precision") for r in inside)
+        s["point_relevance"] = mean(r.get("point_relevance") for r in inside)
+        gaps = [r for i, r in pairs if i.in_scope and i.uncovered]
+        if gaps:
+            s["gap_honesty"] = mean(1.0 if r.get("gap_honesty") else 0.0 for r in gaps)
     for name in ("search_ms", "answer_ms"):
         values = [r[name] for r in records if r[name] is not None]
         if values:
@@ -150,7 +212,7 @@ def sweep(tg: TwinGuard, gold_items: Sequence[GoldItem], answers: Sequence[Answe
     rows = []
     for t in thresholds:
         settings = tg.settings.with_(min_relevance=t)
-        refused = [_answer_with(tg, a.question, a.hits, settings).refused for a in answers]
+        refused = [_recompose(tg, a, settings).refused for a in answers]
         inside = [r for i, r in zip(gold_items, refused) if i.in_scope]
         outside = [r for i, r in zip(gold_items, refused) if not i.in_scope]
         rows.append({"threshold": t,
@@ -186,6 +248,7 @@ def evaluate(tg: TwinGuard, gold: GoldSet, variants: Sequence[str] = ALL_VARIANT
               "settings": {"k": tg.settings.k, "min_relevance": tg.settings.min_relevance,
                            "dense_weight": tg.settings.dense_weight, "chunk_size": tg.settings.chunk_size},
               "variants": {v: summarize(gold.items, records[v], ks) for v in variants}}
+    report["splits"] = splits(gold.items, records, ks)
     main = ASK if ASK in variants else next((v for v in reversed(variants) if v not in NO_ANSWERS), None)
     if main:
         report["sweep"] = sweep(tg, gold.items, answers[main])
@@ -195,6 +258,16 @@ def evaluate(tg: TwinGuard, gold: GoldSet, variants: Sequence[str] = ALL_VARIANT
     report["per_item"] = [{"id": i.id, "type": i.type, **{v: records[v][n] for v in variants}}
                           for n, i in enumerate(gold.items)]
     return report
+
+
+def splits(items: Sequence[GoldItem], records: dict[str, list[dict]], ks: Sequence[int]) -> dict:
+    """The answer variants' figures on the held-back items and on the rest, reported separately."""
+    out = {}
+    for split in sorted({i.split for i in items}):
+        idx = [n for n, i in enumerate(items) if i.split == split]
+        out[split] = {"items": len(idx), **{v: summarize([items[n] for n in idx], [recs[n] for n in idx], ks)
+                                            for v, recs in records.items() if v in (ASK, ASSEMBLED)}}
+    return out
 
 
 def failures(items: Sequence[GoldItem], records: Sequence[dict], k: int) -> dict:
@@ -207,6 +280,9 @@ def failures(items: Sequence[GoldItem], records: Sequence[dict], k: int) -> dict
                           if i.in_scope and r.get("missing_facts") and not r.get("refused")},
         "uncited_sources": [i.id for i, r in pairs if i.in_scope and not r.get("refused")
                             and r.get("citation_recall", 1.0) < 1.0],
+        "lead_not_expected": [i.id for i, r in pairs if i.in_scope and not r.get("refused") and not r.get("lead_ok")],
+        "other_places": [i.id for i, r in pairs if (r.get("place_precision") or 1.0) < 1.0],
+        "gap_not_said": [i.id for i, r in pairs if i.in_scope and i.uncovered and not r.get("gap_honesty")],
     }
 
 

@@ -28,6 +28,7 @@ class SourceRow:
     path: str
     chunks: int
     added_by_staff: bool
+    checked: str = ""          # ISO date last checked against its sources; currency.overdue(asdict(row), today)
 
 
 def staff_allowed(settings: Settings, passphrase: str) -> bool:
@@ -68,5 +69,5 @@ def list_sources(catalog: Catalog) -> list[SourceRow]:
             doc_id=rec.doc_id, title=meta.get("title", rec.doc_id), kind=meta.get("kind", ""),
             jurisdiction=meta.get("jurisdiction", ""), status=meta.get("status", ""),
             as_of=meta.get("as_of", ""), url=meta.get("source_url", ""), path=rec.path, chunks=rec.n_chunks,
-            added_by_staff=rec.path.startswith("library/")))
+            added_by_staff=rec.path.startswith("library/"), checked=meta.get("checked", "")))
     return sorted(rows, key=lambda r: (r.jurisdiction, r.kind, r.title))

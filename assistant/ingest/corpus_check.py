@@ -2,10 +2,12 @@
 
     twinguard corpus check [corpus/]              list problems; exit 1 if any
     twinguard corpus check [corpus/] --coverage   documents per jurisdiction and kind, sources per risk
+    twinguard corpus status [corpus/]             documents due for a re-check (assistant.domain.currency)
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +54,8 @@ def section_labels(text: str) -> set[str]:
     return labels
 
 
-def load_corpus(root: Path) -> tuple[dict[str, CorpusDoc], list[str]]:
+def load_corpus(root: Path, today: _dt.date | None = None) -> tuple[dict[str, CorpusDoc], list[str]]:
+    """The documents by id, and the problems found; `today` (default: the system date) bounds `checked`."""
     docs: dict[str, CorpusDoc] = {}
     problems: list[str] = []
     for path in iter_files(root):
@@ -66,7 +69,7 @@ def load_corpus(root: Path) -> tuple[dict[str, CorpusDoc], list[str]]:
         if not meta:
             problems.append(f"{rel}: no front matter")
             continue
-        problems.extend(f"{rel}: {p}" for p in validate_meta(meta))
+        problems.extend(f"{rel}: {p}" for p in validate_meta(meta, today=today))
         doc_id = str(meta.get("id", ""))
         if doc_id in docs:
             problems.append(f"{rel}: id '{doc_id}' also used by {docs[doc_id].path}")
@@ -100,8 +103,8 @@ def _resolve(docs: dict[str, CorpusDoc], target: str, label: str | None) -> list
     return []
 
 
-def validate(root: Path) -> list[str]:
-    docs, problems = load_corpus(root)
+def validate(root: Path, today: _dt.date | None = None) -> list[str]:
+    docs, problems = load_corpus(root, today)
     return problems + check_references(docs)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Mapping, Sequence
 
+from assistant.domain import jurisdictions as J
+from assistant.plan.planner import QuestionPlan
 from assistant.types import Hit
 
 SYSTEM_PROMPT = """\
@@ -56,12 +58,38 @@ def format_passage(n: int, hit: Hit, titles: Mapping[str, str] | None = None) ->
     return f"<passage {' '.join(attrs)}>\n{defang(chunk.text.strip())}\n</passage>"
 
 
+INTENT_RULES = {
+    "yes-no": "Begin with Yes, No or It depends, then the place and the reason.",
+    "amount": "Begin with the number, amount, period or date asked for.",
+    "status": "Begin with the status (law in force, bill or draft) and its date.",
+    "action": "Give a short numbered list of steps.",
+    "define": "Begin with the definition.",
+    "wording": "Quote the clause wording from the passages.",
+}
+
+
+def plan_note(plan: QuestionPlan) -> str:
+    """The plan in the prompt: the places asked about, what the sources cover, the shape to answer in."""
+    lines = []
+    if plan.places:
+        lines.append("The question is about: " + "; ".join(
+            J.named(p) + ("" if p in plan.covered else " (the passages contain none of its own law; say "
+                          "that first, then what applies there)") for p in plan.places) + ".")
+        lines.append("Use only passages about these places, the law above them, or general guidance; do not "
+                     "describe any other country's or state's law.")
+    if plan.intent in INTENT_RULES:
+        lines.append(INTENT_RULES[plan.intent])
+    return "\n".join(lines)
+
+
 def build_messages(question: str, hits: Sequence[Hit], titles: Mapping[str, str] | None = None,
-                   *, system: str = SYSTEM_PROMPT) -> list[tuple[str, str]]:
-    """System rules, then one user message: numbered passages (1..len(hits)) and the question."""
+                   *, system: str = SYSTEM_PROMPT, plan: QuestionPlan | None = None) -> list[tuple[str, str]]:
+    """System rules, then one user message: numbered passages (1..len(hits)), the plan and the question."""
     passages = "\n\n".join(format_passage(n, hit, titles) for n, hit in enumerate(hits, 1))
+    note = plan_note(plan) if plan else ""
     user = (f"<passages>\n{passages}\n</passages>\n\n<question>\n{defang(question.strip())}\n</question>\n\n"
-            "Answer the question from the passages above, citing [n] after each sentence.")
+            + (f"{note}\n" if note else "")
+            + "Answer the question from the passages above, citing [n] after each sentence.")
     return [("system", system), ("human", user)]
 
 

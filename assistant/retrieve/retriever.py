@@ -37,6 +37,10 @@ class IndexView:
     finder: DocFinder | None = None
 
 
+#: Query vectors kept (an answer searches its places, named sources and own law with the same query).
+QUERY_CACHE = 16
+
+
 class HybridRetriever:
     """Hybrid retriever over the catalog's chunks. Reloads when the index generation changes."""
 
@@ -47,6 +51,7 @@ class HybridRetriever:
         self.catalog = catalog
         self._lock = threading.Lock()
         self._view = IndexView()
+        self._vectors: dict[str, np.ndarray] = {}
 
     # -- state --------------------------------------------------------------------------------
 
@@ -130,8 +135,19 @@ class HybridRetriever:
             query = named.query
         return query, filters, named
 
+    def _vector(self, query: str) -> np.ndarray:
+        """The query's vector; the last few are kept, since one answer searches several scopes with it."""
+        vector = self._vectors.get(query)
+        if vector is None:
+            vector = np.asarray(self.embedder.encode([query])[0], dtype=np.float32)
+            with self._lock:
+                while len(self._vectors) >= QUERY_CACHE:
+                    self._vectors.pop(next(iter(self._vectors)))
+                self._vectors[query] = vector
+        return vector
+
     def _dense(self, view: IndexView, query: str, filters: Filters, k: int) -> tuple[dict[str, float], np.ndarray]:
-        qvec = np.asarray(self.embedder.encode([query])[0], dtype=np.float32)
+        qvec = self._vector(query)
         pool = max(k * 3, self.settings.k_dense)
         dense = {m.chunk_id: m.similarity for m in self.store.query(qvec.tolist(), pool, filters)
                  if m.chunk_id in view.chunks}
