@@ -76,6 +76,7 @@ class Settings:
     llm_base_url: str = ""          # e.g. a local OpenAI-compatible server; empty = the provider's default
     llm_api_key: str = field(default="", repr=False)
     llm_timeout: float = 30.0       # seconds
+    llm_max_tokens: int = 400       # longest reply asked of the model (a model that never stops is cut here)
     # Web app
     staff_passphrase: str = field(default="", repr=False)  # empty: adding to the shared library is off
 
@@ -120,12 +121,14 @@ class Settings:
         key = env.get("TWINGUARD_LLM_API_KEY", "") or (env.get("OPENAI_API_KEY", "") if provider == "openai" else "")
         if key:
             values["llm_api_key"] = key
-        if env.get("TWINGUARD_LLM_TIMEOUT"):
-            try:
-                values["llm_timeout"] = float(env["TWINGUARD_LLM_TIMEOUT"])
-            except ValueError:
-                raise ValueError("TWINGUARD_LLM_TIMEOUT must be a number of seconds, "
-                                 f"got {env['TWINGUARD_LLM_TIMEOUT']!r}.") from None
+        for name, kind, what in (("llm_timeout", float, "a number of seconds"),
+                                 ("llm_max_tokens", int, "a whole number of tokens")):
+            key = ENV_PREFIX + name.upper()
+            if env.get(key):
+                try:
+                    values[name] = kind(env[key])
+                except ValueError:
+                    raise ValueError(f"{key} must be {what}, got {env[key]!r}.") from None
         if env.get("TWINGUARD_STAFF_PASSPHRASE"):
             values["staff_passphrase"] = env["TWINGUARD_STAFF_PASSPHRASE"]
         if env.get("TWINGUARD_COLLECTION"):
@@ -150,6 +153,8 @@ class Settings:
                      "max_expanded_bytes"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be > 0, got {getattr(self, name)}")
+        if self.llm_max_tokens <= 0:
+            raise ValueError(f"The LLM reply limit must be > 0 tokens, got {self.llm_max_tokens}.")
         if self.llm_timeout <= 0:
             raise ValueError(f"The LLM timeout must be > 0 seconds, got {self.llm_timeout}.")
         if not 0.0 <= self.dense_weight <= 1.0:

@@ -5,6 +5,7 @@ The CLI and the web app call only these methods, so both use the same corpus, li
 
 from __future__ import annotations
 
+import re
 import typing
 from dataclasses import replace
 from pathlib import Path
@@ -23,21 +24,24 @@ from assistant.errors import GenerationError, LoadError
 from assistant.index.catalog import Catalog
 from assistant.index.embeddings import MiniLMEmbedder
 from assistant.index.indexer import Indexer, IndexReport, Progress
-from assistant.index.sections import FileSections
+from assistant.index.sections import FileSections, has_body
 from assistant.index.store import ChromaStore
 from assistant.ingest.loaders import load_bytes, too_big
+from assistant.plan.planner import QuestionPlan, make_plan
 from assistant.protocols import Embedder, Generator, SectionSource, VectorStore
 from assistant.redline.tracked import tracked_changes_docx
 from assistant.retrieve.conversation import contextualize
 from assistant.retrieve.retriever import HybridRetriever, Mode
-from assistant.plan.planner import QuestionPlan, make_plan
 from assistant.review.findings import Review, review
 from assistant.review.report import edits_for
 from assistant.types import Answer, Document, Filters, Hit
 
-
 #: How many of the asked place's own passages join the evidence, so that its law can lead.
 OWN_PASSAGES = 3
+#: Kinds whose names are topics ("power of attorney"), so naming one is not naming a source.
+TOPIC_KINDS = frozenset({"clause-library", "faq"})
+#: A template counts as named only when the question asks about a template ("a digital twin licence" is a topic).
+ASKS_FOR_TEMPLATE_RE = re.compile(r"\b(?:template|rider|form|our (?:standard )?(?:licence|contract))\b", re.I)
 
 
 class TwinGuard:
@@ -105,7 +109,10 @@ class TwinGuard:
         self.retriever.refresh()
         finder = self.retriever.finder
         named = finder.find(standalone) if finder else None
-        documents = {d: self.retriever.docs.get(d, {}).get("jurisdiction", "") for d in (named.doc_ids if named else ())}
+        docs = self.retriever.docs
+        kinds = TOPIC_KINDS if ASKS_FOR_TEMPLATE_RE.search(standalone) else TOPIC_KINDS | {"template"}
+        documents = {d: docs.get(d, {}).get("jurisdiction", "") for d in (named.doc_ids if named else ())
+                     if docs.get(d, {}).get("kind") not in kinds}
         return make_plan(standalone, jurisdiction, history, documents)
 
     def _evidence(self, plan: QuestionPlan) -> tuple[list[Hit], dict[str, list[Hit]]]:
@@ -122,17 +129,16 @@ class TwinGuard:
             by_place = {p: self.retriever.search(query, k, Filters(jurisdiction=(p,), kind=kinds), per_doc=2)
                         for p in plan.covered}
             return hits, by_place
-        extra = []
-        if plan.documents:
-            extra += self.retriever.search(query, OWN_PASSAGES, Filters(doc_ids=plan.documents), per_doc=2)
-        if plan.covered:
-            extra += self.retriever.search(query, OWN_PASSAGES, Filters(jurisdiction=plan.covered, kind=kinds),
-                                           per_doc=1)
-        seen = {(h.chunk.doc_id, h.chunk.start) for h in hits}
-        for hit in extra:
+        named = (self.retriever.search(query, OWN_PASSAGES, Filters(doc_ids=plan.documents), per_doc=2)
+                 if plan.documents else [])
+        own = (self.retriever.search(query, OWN_PASSAGES, Filters(jurisdiction=plan.covered, kind=kinds), per_doc=1)
+               if plan.covered else [])
+        merged, seen = [], set()
+        for hit in (*named, *hits, *own):       # a source the question names first: it is what was asked about
             if (hit.chunk.doc_id, hit.chunk.start) not in seen:
                 seen.add((hit.chunk.doc_id, hit.chunk.start))
-                hits.append(hit)
+                merged.append(hit)
+        hits = merged
         return hits, by_place
 
     def _llm(self, plan: QuestionPlan, hits: Sequence[Hit], titles: dict[str, str], extractive: Answer,
@@ -166,8 +172,7 @@ class TwinGuard:
         chunks = self.retriever.document_chunks(doc_id)
         if label:
             chunks = [c for c in chunks if c.label == label.strip() or c.section.endswith(label.strip())]
-        chunks = [c for c in chunks if any(not line.lstrip().startswith("#") and line.strip()
-                                          for line in c.text.splitlines())] or chunks
+        chunks = [c for c in chunks if has_body(c)] or chunks
         if not chunks:
             return None
         return Hit(chunk=chunks[0], score=1.0, via="fused", meta=dict(self.retriever.docs.get(doc_id, {})))

@@ -4,8 +4,8 @@ Hand-made hits, so every case is exact; ranking with the real model is covered b
 """
 
 from assistant.answer.composer import compose_planned
-from assistant.answer.points import is_furniture, is_wording, warned_against, with_context
 from assistant.answer.extractive import sentences
+from assistant.answer.points import is_furniture, is_wording, warned_against, with_context
 from assistant.answer.shapes import Row, status_line, table, verdict
 from assistant.config import Settings
 from assistant.evaluate.metrics import cited_lines, gap_honest, lead_ok, place_precision, point_relevance

@@ -193,16 +193,19 @@ def cli(builtin_home):
 @pytest.mark.integration
 def test_eval_slice_meets_thresholds(cli, tmp_path):
     out = tmp_path / "report.json"
-    result = cli("eval", "--limit", "10", "--variants", "dense,ask", "--report", str(out),
+    result = cli("eval", "--limit", "12", "--variants", "dense,assembled,ask", "--report", str(out),
                  "--min", "hit@6=0.6", "--min", "mrr=0.45", "--min", "citation_precision=0.5",
                  "--min", "fact_recall=0.5", "--min", "refusal_accuracy=0.8", "--min", "dense/hit@10=0.6",
-                 "--max", "ask/answer_p95_ms=20000")
+                 "--min", "lead_ok=0.6", "--min", "place_precision=0.9", "--max", "ask/answer_p95_ms=20000")
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
-    assert report["items"] == 10 and set(report["variants"]) == {"dense", "ask"}
+    assert report["items"] == 12 and set(report["variants"]) == {"dense", "assembled", "ask"}
+    assert report["variants"]["ask"]["gap_honesty"] == 1.0        # the slice holds uncovered-place items
+    assert set(report["splits"]) == {"dev", "heldback"}
     assert report["out_of_scope"] >= 1 and report["threshold_failures"] == []
     assert [row["threshold"] for row in report["sweep"]][0] == 0.25 and "best_threshold" in report
-    assert {"retrieval_miss", "refused_in_scope", "answered_out_of_scope"} <= set(report["failures"])
+    assert {"retrieval_miss", "refused_in_scope", "answered_out_of_scope", "lead_not_expected",
+            "gap_not_said"} <= set(report["failures"])
     assert "hit@6" in result.output and "refusal_accuracy" in result.output
 
 

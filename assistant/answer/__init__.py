@@ -1,1 +1,2 @@
-"""Answers: the cited extractive answer, citing helpers, and the optional LLM answer with its sentence-by-sentence verification."""
+"""Answers: the planned, cited extractive answer (composer, points, shapes, writer), citing helpers, and
+the optional LLM answer with its sentence-by-sentence verification."""

@@ -8,21 +8,18 @@ anything: every sentence is quoted from a passage and cited.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from assistant.answer.citations import Citer, append_markers, quote_section, readable, ref_words
 from assistant.answer.extractive import (
     NUMERIC_QUESTION_RE,
-    _ref_last,
-    pick_sentences,
     repeats,
     score_sentence,
     sentences,
     with_correction,
 )
 from assistant.answer.points import (
+    WORDING_KINDS,
     is_furniture,
     is_wording,
     place_allowed,
@@ -31,10 +28,11 @@ from assistant.answer.points import (
     with_context,
 )
 from assistant.answer.shapes import DIRECT_RE, Row, checklist, status_line, table, verdict
+from assistant.answer.writer import Writer
 from assistant.config import Settings
 from assistant.domain import jurisdictions as J
 from assistant.domain.schema import REF_RE
-from assistant.domain.wording import COVERAGE, DISCLAIMER, STATUS_TAGS
+from assistant.domain.wording import COVERAGE, DISCLAIMER, STATUS_LABELS
 from assistant.index.keyword import tokenize
 from assistant.plan.intent import figure_pattern
 from assistant.plan.planner import QuestionPlan, gap_sentence
@@ -49,8 +47,10 @@ LEAD_SHARE = 0.35      # the lead comes from the most direct source whose best s
 TOPIC_LEAD = 0.6       # an on-topic lead is required when the best on-topic sentence scores this share of the best
 POINT_SHARE = 0.45     # a supporting point scores at least this share of the lead
 MAX_POINTS = 3         # fewer, better points
-ROW_SENTENCES = 2      # a comparison row: its lead and up to this many more sentences
 PLACED_SHARE = 0.75    # … and a point about one place, when the question names none, at least this share
+MAX_PLACED = 2         # … and at most this many such points
+POINT_NEW_WORDS = 0.4  # a point must bring at least this share of new words (it may not restate the lead)
+ROW_SENTENCES = 2      # a comparison row: its lead and up to this many more sentences
 SLACK = 0.08           # a passage may support the answer a little below the similarity that admits the question
 FIGURE_BONUS = 1.5     # a how-much / how-long / when question's sentence with the kind of figure asked for
 NAMED_BONUS = 1.3      # a sentence from a source the question names
@@ -90,7 +90,9 @@ def candidates(plan: QuestionPlan, hits: Sequence[Hit], doc_places: Mapping[str,
             text = sentence.text
             if sum(ch.isalpha() for ch in REF_RE.sub("", text)) < 15:     # a bare reference, not a sentence
                 continue
-            if is_furniture(text, hit) or warned_against(text, hit) or (is_wording(text, hit) and not (wording or named)):
+            if is_furniture(text, hit) or warned_against(text, hit):
+                continue
+            if is_wording(text, hit) and not (wording or named):
                 continue
             places = places_of(text, hit, doc_places)
             if not place_allowed(plan, places):
@@ -103,18 +105,18 @@ def candidates(plan: QuestionPlan, hits: Sequence[Hit], doc_places: Mapping[str,
                 score *= ON_TOPIC if wanted & specific(about) else OFF_TOPIC
             elif "replica" in about:
                 score *= ON_TOPIC
-            if plan.intent == "yes-no" and DIRECT_RE.match(text):
-                score *= DIRECT_BONUS
+            if plan.intent == "yes-no" and DIRECT_RE.match(text) and (plan.places or not places):
+                score *= DIRECT_BONUS         # another place's "No: …" does not answer a question for no place
             if hit.chunk.doc_id in plan.documents:
                 score *= NAMED_BONUS
-            out.append(Pick(hit, sentence, score, sentence_tier(plan, hit, places), frozenset(places)))
+            out.append(Pick(hit, sentence, score, sentence_tier(plan, hit, places, text), frozenset(places)))
     return out
 
 
 LAW_KINDS = frozenset({"law", "regulation", "bill", "draft"})
 
 
-def sentence_tier(plan: QuestionPlan, hit: Hit, places: set[str] | frozenset[str]) -> float:
+def sentence_tier(plan: QuestionPlan, hit: Hit, places: set[str] | frozenset[str], text: str = "") -> float:
     """How directly a sentence answers for the plan's places: its source's tier (own law 0, the law above
     1, …, guidance 3), a half step down for guidance beside law of the same tier; a guidance sentence
     that speaks for the asked place itself ("In Spain, …") counts as half a step from its own law."""
@@ -123,6 +125,8 @@ def sentence_tier(plan: QuestionPlan, hit: Hit, places: set[str] | frozenset[str
         tier += 0.5
     if plan.places and set(places) & set(plan.places):
         tier = min(tier, 0.5)
+        if plan.intent == "yes-no" and DIRECT_RE.match(text):
+            tier = 0                      # "No: in Italy, …" answers a yes/no question for Italy outright
     return tier
 
 
@@ -142,10 +146,13 @@ def choose(plan: QuestionPlan, picks: Sequence[Pick], limit: int) -> list[Pick]:
         best, figure = max(p.score for p in pool), figure_pattern(plan.question)
         pool = ([p for p in pool if figure.search(p.sentence.text) and p.score >= 0.4 * best]
                 or [p for p in picks_for_lead if figure.search(p.sentence.text) and p.score >= 0.5 * top] or pool)
+    if plan.intent == "wording":         # wording asked: clause text leads when there is some
+        pool = [p for p in picks if is_wording(p.sentence.text, p.hit) and p.score >= 0.3 * top] or pool
     lead = max(pool, key=lambda p: p.score)
     chosen, said = [lead], set(tokenize(lead.sentence.text))
     sections = set()                      # the lead's section may give one more sentence
     per_doc = {lead.hit.chunk.doc_id: 1}
+    placed = 0
     for pick in sorted(picks, key=lambda p: -p.score):
         if len(chosen) > limit:
             break
@@ -159,56 +166,17 @@ def choose(plan: QuestionPlan, picks: Sequence[Pick], limit: int) -> list[Pick]:
             continue                      # overlaps the lead (a sentence quoted with its context)
         if wanted and not wanted & specific(topics_in(pick.sentence.text)):
             continue
-        if not plan.places and pick.places and pick.score < PLACED_SHARE * lead.score:
-            continue                      # one place's law in an answer for no place must be strong
+        if not plan.places and pick.places and (pick.score < PLACED_SHARE * lead.score or placed >= MAX_PLACED):
+            continue                      # one place's law in an answer for no place must be strong, and rare
         words = set(tokenize(pick.sentence.text))
-        if repeats(words, said):
+        if repeats(words, said, POINT_NEW_WORDS):
             continue
         chosen.append(pick)
+        placed += bool(pick.places)
         said |= words
         sections.add(key)
         per_doc[key[0]] = per_doc.get(key[0], 0) + 1
     return [lead, *sorted(chosen[1:], key=lambda p: (p.tier, -p.score))]   # the asked place's law first
-
-
-class Writer:
-    """Turns picked sentences into cited lines: references become citations of the law they point to, and
-    each line is tagged from the cited documents' own metadata."""
-
-    def __init__(self, plan: QuestionPlan, titles: Mapping[str, str], sections: SectionSource | None,
-                 doc_meta: Mapping[str, Mapping[str, str]]):
-        self.plan, self.titles, self.sections, self.doc_meta = plan, dict(titles), sections, doc_meta
-        self.citer = Citer()
-
-    def line(self, pick: Pick, *, tag_place: bool) -> str:
-        cited = [pick.hit.chunk.doc_id]
-        n = self.citer.cite(pick.hit, pick.sentence)
-
-        def swap(match: re.Match) -> str:
-            inner = quote_section(self.sections, match.group(1), match.group(2), pick.sentence.text,
-                                  pick_sentences)
-            if not inner:
-                return ref_words(match, self.titles)
-            cited.append(inner[0].chunk.doc_id)
-            return f"[{self.citer.cite(*inner)}]"
-
-        text = readable(REF_RE.sub(swap, _ref_last(pick.sentence.text)), self.titles)
-        text = append_markers(text, [n])
-        own = self.doc_meta.get(cited[0], {}).get("jurisdiction", "")
-        tags = self.tags(cited[1:] if own in ("", J.NEUTRAL) and len(cited) > 1 else cited[:1], tag_place)
-        return f"**{' · '.join(tags)}:** {text}" if tags else text
-
-    def tags(self, docs: Sequence[str], tag_place: bool) -> list[str]:
-        """The place and status of what a line cites (the law a FAQ sentence refers to, not the FAQ)."""
-        metas = [self.doc_meta.get(d, {}) for d in docs]
-        codes = {m.get("jurisdiction", "") for m in metas} - {"", J.NEUTRAL}
-        statuses = {m.get("status", "") for m in metas}
-        tags = []
-        if tag_place and len(codes) == 1:
-            tags.append(J.place_name(next(iter(codes))))
-        if len(statuses) == 1 and STATUS_TAGS.get(next(iter(statuses))):
-            tags.append(STATUS_TAGS[next(iter(statuses))])
-        return [t for t in tags if t]
 
 
 def compose_planned(plan: QuestionPlan, hits: Sequence[Hit], settings: Settings, *,
@@ -239,13 +207,16 @@ def compose_planned(plan: QuestionPlan, hits: Sequence[Hit], settings: Settings,
 def _body(plan: QuestionPlan, picks: Sequence[Pick], writer: Writer) -> str:
     lead, points = picks[0], picks[1:]
     mixed = len({p for pick in picks for p in pick.places}) > 1 or bool(plan.uncovered) or not plan.places
-    lines = [_gaps(plan)] if plan.uncovered else []
+    above = any(pick.tier <= 1 for pick in picks)
+    lines = [_gaps(plan, above)] if plan.uncovered else []
     if plan.intent == "status":
         line = status_line(writer.doc_meta.get(lead.hit.chunk.doc_id, {}))
         if line:
             lines.append(line)
     first = writer.line(lead, tag_place=mixed and bool(lead.places))
-    word = verdict(plan, lead.sentence.text) if lead.tier <= 1 and not plan.uncovered else ""
+    word = ""
+    if lead.tier <= 1 and not plan.uncovered and lead.hit.meta.get("kind") not in WORDING_KINDS:
+        word = verdict(plan, lead.sentence.text)
     lines.append(f"**{word}** {first}" if word else first)
     rendered = [writer.line(p, tag_place=mixed and bool(p.places)) for p in points]
     if rendered:
@@ -279,16 +250,14 @@ def _comparison(plan: QuestionPlan, by_place: Mapping[str, Sequence[Hit]], write
 
 
 def _status_cell(meta: Mapping[str, str]) -> str:
-    from assistant.domain.wording import STATUS_LABELS
-
     label = STATUS_LABELS.get(meta.get("status", ""), meta.get("status", ""))
     title = meta.get("short_title") or meta.get("title", "")
     as_of = meta.get("as_of", "")
     return f"{title}: {label}" + (f" (as of {as_of})" if as_of else "")
 
 
-def _gaps(plan: QuestionPlan) -> str:
-    return " ".join(gap_sentence(plan, p) for p in plan.uncovered)
+def _gaps(plan: QuestionPlan, above_answers: bool = True) -> str:
+    return " ".join(gap_sentence(plan, p, above_answers) for p in plan.uncovered)
 
 
 def _answer(plan: QuestionPlan, hits: Sequence[Hit], writer: Writer, body: str) -> Answer:

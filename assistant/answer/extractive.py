@@ -121,7 +121,7 @@ def compose(question: str, hits: Sequence[Hit], settings: Settings, *,
             inner = quote_section(sections, match.group(1), match.group(2), sentence.text, pick_sentences)
             return f"[{citer.cite(*inner)}]" if inner else ref_words(match, titles)
 
-        text = readable(REF_RE.sub(swap, _ref_last(sentence.text)), titles)
+        text = readable(REF_RE.sub(swap, ref_last(sentence.text)), titles)
         tags = []
         place = place_name(hit.meta.get("jurisdiction", ""))
         if len(places) > 1 and place:
@@ -142,7 +142,7 @@ def compose(question: str, hits: Sequence[Hit], settings: Settings, *,
                   mode="extractive", hits=tuple(hits))
 
 
-def _ref_last(text: str) -> str:
+def ref_last(text: str) -> str:
     """"[[doc#sec]]: under the Act, ..." reads as "Under the Act, ... [[doc#sec]]" (the citation last)."""
     match = LEADING_REF_RE.match(text)
     if not match:
@@ -168,12 +168,12 @@ def with_correction(hit: Hit, candidates: Sequence[Sentence], i: int) -> Sentenc
     return chosen
 
 
-def repeats(words: set[str], said: set[str]) -> bool:
-    """A sentence repeats what was said when it brings no new number and fewer than a quarter new words."""
+def repeats(words: set[str], said: set[str], share: float = REPEAT_SHARE) -> bool:
+    """A sentence repeats what was said when it brings no new number and fewer than `share` new words."""
     new = words - said
     if any(w[:1].isdigit() for w in new):
         return False
-    return len(new) < max(2, REPEAT_SHARE * len(words))
+    return len(new) < max(2, share * len(words))
 
 
 def pick_sentences(question: str, hits: Sequence[Hit], limit: int,

@@ -58,7 +58,10 @@ def finish(question: str, hits: Sequence[Hit], fallback: Answer, result: Verific
         notice = (f"{len(dropped)} sentence{'s' if len(dropped) > 1 else ''} of the language model's answer "
                   f"{'were' if len(dropped) > 1 else 'was'} removed because the cited sources did not support "
                   f"{'them' if len(dropped) > 1 else 'it'}.")
-    gaps = " ".join(gap_sentence(plan, p) for p in plan.uncovered) if plan else ""
+    gaps = ""
+    if plan is not None:
+        cited = {c.jurisdiction for c in result.citations}
+        gaps = " ".join(gap_sentence(plan, p, bool(cited & set(plan.applies(p)))) for p in plan.uncovered)
     text = "\n\n".join(x for x in (gaps, result.text, f"_{DISCLAIMER}_") if x)
     return Answer(question=question, text=text, citations=result.citations, refused=False, mode="llm",
                   hits=tuple(hits), notice=notice, plan=plan)

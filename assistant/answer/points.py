@@ -21,11 +21,18 @@ from assistant.types import Hit
 DEPENDENT_RE = re.compile(r"^(?:It|Its|This|These|That|Those|They|Their|Them|Such|Both|Either|Neither|Here|"
                           r"There(?! is| are)|Also|However|But|Instead|Otherwise|Still|Then|So|Thus|Therefore|"
                           r"In addition|In that case|In this case|First|Second|Third|Finally|Next|Likewise|"
-                          r"Similarly|The same|Same)\b[ ,]|^The (?:principle|rule|idea|point|result|effect|"
-                          r"exception|change|difference|catch|risk|same)\b|^(?:In \w+(?: \w+)? terms|In practice|In short|In other words|"
-                          r"For (?:them|these|those|this)),? (?:this|that|it|these|they)\b")
+                          r"Similarly|Separately|Meanwhile|Again|The same|Same)\b[ ,]|^The (?:principle|rule|idea|point|result|effect|"
+                          r"exception|change|difference|catch|risk|same)\b|"
+                          r"^(?:In \w+(?: \w+)? terms|In practice|In short|In other words|"
+                          r"For (?:them|these|those|this)),? (?:this|that|it|these|they)\b|"
+                          r"^(?:According to [^,.]{1,60}|As (?:reported|described|summarised) [^,.]{0,40}|Note that|"
+                          r"In (?:practice|short|other words)),? (?:it|this|these|they|that)\b|"
+                          r"^(?:\S+\s){0,5}?(?:this|these|those|such|that) (?:law|laws|rule|rules|duty|duties|act|bill|"
+                          r"section|right|rights|protection|exception|case|clause|provision|requirement|one|ones|"
+                          r"way|figure|date|period|option|offence|ban)\b(?! (?:of|on|for|in|under|about) )", re.I)
 URL_RE = re.compile(r"(?:https?://|\bwww\.)\S+")
-FURNITURE_RE = re.compile(r"not the official text|summary in plain language|plain-language summary|"
+FURNITURE_RE = re.compile(r"\b(?:this entry|this digest|this page|this file|this summary|every rule below|"
+                          r"listed below|see below|as follows)\b|^(?:See|Read more|Sources?)\b|not the official text|summary in plain language|plain-language summary|"
                           r"Legal information, not legal advice|^What this is\b|^Status as of\b|^Source(?:s)?:|"
                           r"^Last checked|^Official text", re.I)
 FURNITURE_SECTIONS = frozenset({"Sources", "Source", "References", "Further reading"})
@@ -68,7 +75,8 @@ def is_furniture(text: str, hit: Hit) -> bool:
 def is_wording(text: str, hit: Hit) -> bool:
     """Contract or form text: a template's sentences, a clause library's model clauses."""
     kind = hit.meta.get("kind", "")
-    if kind in TEMPLATE_KINDS or (kind == "clause-library" and (hit.chunk.label or hit.chunk.section) in POSITION_SECTIONS):
+    label = hit.chunk.label or hit.chunk.section
+    if kind in TEMPLATE_KINDS or (kind == "clause-library" and label in POSITION_SECTIONS):
         return True
     return bool(CLAUSE_TEXT_RE.match(text) or NUMBERED_CLAUSE_RE.match(text)) or (
         kind == "clause-library" and text.lstrip().startswith(('"', "“", ">")))

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from assistant.answer.composer import compose_planned
 from assistant.answer.extractive import check_question, compose
-from assistant.plan.planner import make_plan
 from assistant.config import Settings
 from assistant.domain.jurisdictions import get, scope
 from assistant.domain.lexicon import expand
@@ -50,6 +49,7 @@ from assistant.evaluate.metrics import (
     refusal_correct,
     source_recall,
 )
+from assistant.plan.planner import make_plan
 from assistant.retrieve.conversation import contextualize
 from assistant.types import Answer, Filters, Hit
 

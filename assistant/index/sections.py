@@ -53,4 +53,10 @@ class FileSections:
         chunks, meta = self._chunks[doc_id]
         if label:
             chunks = [c for c in chunks if c.label == label.strip() or c.section.endswith(label.strip())]
+        chunks = [c for c in chunks if has_body(c)] or chunks
         return Hit(chunk=chunks[0], score=1.0, via="fused", meta=meta) if chunks else None
+
+
+def has_body(chunk) -> bool:
+    """Does a passage hold more than its heading? (A long first paragraph can leave a heading alone.)"""
+    return any(line.strip() and not line.lstrip().startswith("#") for line in chunk.text.splitlines())

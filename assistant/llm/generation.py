@@ -34,6 +34,7 @@ class LLMConfig:
     base_url: str                         # empty: the provider's default
     api_key: str = field(repr=False)
     timeout: float
+    max_tokens: int
 
     @property
     def spec(self) -> str:
@@ -55,7 +56,8 @@ def llm_config(settings: Settings, *, timeout: float | None = None) -> LLMConfig
     timeout = settings.llm_timeout if timeout is None else timeout
     if timeout <= 0:
         raise ValueError(f"The LLM timeout must be > 0 seconds, got {timeout}.")
-    return LLMConfig(provider, model, settings.llm_base_url, settings.llm_api_key, float(timeout))
+    return LLMConfig(provider, model, settings.llm_base_url, settings.llm_api_key, float(timeout),
+                     settings.llm_max_tokens)
 
 
 def make_chat_model(settings: Settings, *, timeout: float | None = None):
@@ -67,7 +69,8 @@ def chat_model(config: LLMConfig):
     if config.provider == "ollama":
         ChatOllama = _import("ollama", "langchain_ollama", "ChatOllama")
         extra = {"base_url": config.base_url} if config.base_url else {}
-        return ChatOllama(model=config.model, temperature=0, client_kwargs={"timeout": config.timeout}, **extra)
+        return ChatOllama(model=config.model, temperature=0, num_predict=config.max_tokens,
+                          client_kwargs={"timeout": config.timeout}, **extra)
     ChatOpenAI = _import("openai", "langchain_openai", "ChatOpenAI")
     key = config.api_key or (NO_KEY if config.base_url else "")
     if not key:
@@ -75,7 +78,7 @@ def chat_model(config: LLMConfig):
                               "TWINGUARD_LLM_BASE_URL for a local server.", kind="config")
     extra = {"base_url": config.base_url} if config.base_url else {}
     return ChatOpenAI(model=config.model, api_key=key, temperature=0, timeout=config.timeout,
-                      max_retries=0, **extra)
+                      max_tokens=config.max_tokens, max_retries=0, **extra)
 
 
 def _import(provider: str, module: str, name: str):

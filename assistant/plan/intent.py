@@ -12,15 +12,15 @@ _PATTERNS: dict[str, re.Pattern] = {
     "compare": re.compile(
         r"\b(?:compare[sd]?|comparison|difference|differs?|different from|versus|vs\.?|in contrast|"
         r"(?:same|similar) (?:as|to|in)|in the same way|"
-        r"which (?:one )?(?:is|are|has|have|gives?|protects?|sets?|goes) (?:\w+ )?(?:more|better|stronger|weaker|higher|"
-        r"lower|bigger|smaller|stricter|longer|shorter|further|faster)|"
+        r"which (?:one )?(?:is|are|has|have|gives?|protects?|sets?|goes) (?:\w+ )?"
+        r"(?:more|better|stronger|weaker|higher|lower|bigger|smaller|stricter|longer|shorter|further|faster)|"
         r"stronger|weaker|more protective)\b|\bbetween\b.+\band\b|\bboth\b.+\band\b", re.I),
     "wording": re.compile(
         r"\b(?:wording|word(?:ed)? it|clause (?:text|language)|sample (?:clause|language|wording)|"
         r"(?:draft|write|give me|suggest|propose) (?:a |an |the |me a |me an )?(?:clause|rider|letter|"
         r"email|form|text|language|sentence)|what (?:should|can|could) i (?:write|say|add|put)|"
         r"how (?:do|should|can|could) i (?:word|phrase|write)|template (?:clause|wording|language)|model clause|"
-        r"language (?:i can|to) (?:use|add|propose)|(?:our|the|a) (?:standard|model|fallback) (?:\w+ )?"
+        r"language (?:i can|to) (?:use|add|propose)|(?:form|letter|notice) (?:\w+ ){0,3}(?:can|to) (?:send|use|sign)|(?:our|the|a) (?:standard|model|fallback) (?:\w+ )?"
         r"(?:clause|position|rider|wording))\b", re.I),
     "status": re.compile(
         r"\b(?:is (?:it|this|that|the \w+(?: \w+){0,4}) (?:already |now |yet )?(?:law|in force|passed|adopted|"

@@ -117,13 +117,17 @@ def law_of(code: str) -> str:
     return f"the law of {J.named(code)}"
 
 
-def gap_sentence(plan: QuestionPlan, place: str) -> str:
-    """What an answer says first about a place the corpus does not cover."""
+def gap_sentence(plan: QuestionPlan, place: str, above_answers: bool = True) -> str:
+    """What an answer says first about a place the corpus does not cover; `above_answers` says whether the
+    law that applies above it (EU law for Germany) speaks to the question in the answer that follows."""
     above = plan.applies(place)
     head = f"TwinGuard has no digest of {law_of(place)} yet, so this answer cannot tell you what it says."
-    if above:
-        names = " and ".join(J.named(c) if c != "US" else "US federal" for c in above)
+    names = " and ".join(J.named(c) if c != "US" else "US federal" for c in above)
+    if above and above_answers:
         return f"{head} What does apply in {J.named(place)}: {names} law, below."
+    if above:
+        return (f"{head} {names} law also applies in {J.named(place)}, but TwinGuard's {names} sources do not "
+                f"answer this; below is general guidance, not {law_of(place)}.")
     return f"{head} Below is general guidance that applies wherever you work, not {law_of(place)}."
 
 
