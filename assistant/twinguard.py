@@ -40,6 +40,8 @@ from assistant.types import Answer, Document, Filters, Hit
 OWN_PASSAGES = 3
 #: Kinds whose names are topics ("power of attorney"), so naming one is not naming a source.
 TOPIC_KINDS = frozenset({"clause-library", "faq"})
+#: Where contract wording lives.
+WORDING_KINDS = ("clause-library", "template")
 #: A template counts as named only when the question asks about a template ("a digital twin licence" is a topic).
 ASKS_FOR_TEMPLATE_RE = re.compile(r"\b(?:template|rider|form|our (?:standard )?(?:licence|contract))\b", re.I)
 
@@ -131,6 +133,12 @@ class TwinGuard:
             return hits, by_place
         named = (self.retriever.search(query, OWN_PASSAGES, Filters(doc_ids=plan.documents), per_doc=2)
                  if plan.documents else [])
+        if plan.intent == "wording":           # wording asked: the clause library's positions and templates too
+            found = self.retriever.search(query, OWN_PASSAGES, Filters(jurisdiction=plan.allowed, kind=WORDING_KINDS),
+                                          per_doc=2)
+            entries = dict.fromkeys(h.chunk.doc_id for h in found if h.meta.get("kind") == "clause-library")
+            positions = [self.section_hit(doc, "Standard position") for doc in entries]
+            named += [replace(h, score=max(x.score for x in found)) for h in positions if h] + found
         own = (self.retriever.search(query, OWN_PASSAGES, Filters(jurisdiction=plan.covered, kind=kinds), per_doc=1)
                if plan.covered else [])
         merged, seen = [], set()

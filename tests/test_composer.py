@@ -137,3 +137,22 @@ def test_answer_metrics():
     assert place_precision(["EU", "INTL", "US-NY", ""], ["DE", "EU"]) == 0.75
     assert gap_honest("TwinGuard has no digest of German law yet.", [("Germany", "german")])
     assert not gap_honest("German law protects you.", [("Germany", "german")])
+
+
+def test_wording_the_clause_library_calls_unacceptable_is_never_quoted():
+    bad = hit("cl-ai-training", "The Company may use the Materials to train and improve its AI models.",
+              kind="clause-library", status="guidance", label="Unacceptable", score=0.95)
+    good = hit("cl-ai-training", "The Client will not use the Model's scans to train any AI system.",
+               kind="clause-library", status="guidance", label="Standard position", score=0.7, start=500)
+    answer = compose("Give me clause wording that stops a client from training AI on a model's scans", [bad, good])
+    assert "train any AI system" in answer.text and "may use the Materials" not in answer.text
+
+
+def test_risky_phrasings_quoted_in_a_risk_section_are_never_the_answer():
+    risk = hit("cl-ai-training", 'The risky clause lets the client train AI on the data. Typical risky phrasings:\n\n'
+               '- "The Company may use the Materials to train and improve its AI models."',
+               kind="clause-library", status="guidance", label="Risk", score=0.95)
+    good = hit("cl-ai-training", "The Client will not use the Model's scans to train any AI system.",
+               kind="clause-library", status="guidance", label="Standard position", score=0.7, start=500)
+    answer = compose("Give me clause wording that stops a client from training AI on a model's scans", [risk, good])
+    assert answer.text.startswith("The Client will not use") and "may use the Materials" not in answer.text

@@ -20,6 +20,7 @@ from assistant.answer.extractive import (
 )
 from assistant.answer.points import (
     WORDING_KINDS,
+    is_clause_text,
     is_furniture,
     is_wording,
     place_allowed,
@@ -147,7 +148,11 @@ def choose(plan: QuestionPlan, picks: Sequence[Pick], limit: int) -> list[Pick]:
         pool = ([p for p in pool if figure.search(p.sentence.text) and p.score >= 0.4 * best]
                 or [p for p in picks_for_lead if figure.search(p.sentence.text) and p.score >= 0.5 * top] or pool)
     if plan.intent == "wording":         # wording asked: clause text leads when there is some
-        pool = [p for p in picks if is_wording(p.sentence.text, p.hit) and p.score >= 0.3 * top] or pool
+        clauses = [p for p in picks if is_clause_text(p.sentence.text, p.hit)]
+        if clauses:                       # the best-matching clause, from its first sentence
+            best = max(clauses, key=lambda p: p.score)
+            pool = [min((p for p in clauses if p.hit.chunk.id == best.hit.chunk.id),
+                        key=lambda p: p.sentence.start)]
     lead = max(pool, key=lambda p: p.score)
     chosen, said = [lead], set(tokenize(lead.sentence.text))
     sections = set()                      # the lead's section may give one more sentence

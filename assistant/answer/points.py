@@ -18,7 +18,7 @@ from assistant.text.sentences import Sentence
 from assistant.types import Hit
 
 #: A sentence opening with one of these leans on the one before it.
-DEPENDENT_RE = re.compile(r"^(?:It|Its|This|These|That|Those|They|Their|Them|Such|Both|Either|Neither|Here|"
+DEPENDENT_RE = re.compile(r"^(?:It|Its|This|These|That|Those|They|Their|Them|Such|Both|Here|"
                           r"There(?! is| are)|Also|However|But|Instead|Otherwise|Still|Then|So|Thus|Therefore|"
                           r"In addition|In that case|In this case|First|Second|Third|Finally|Next|Likewise|"
                           r"Similarly|Separately|Meanwhile|Again|The same|Same)\b[ ,]|^The (?:principle|rule|idea|point|result|effect|"
@@ -46,6 +46,11 @@ NUMBERED_CLAUSE_RE = re.compile(r"^\d+(?:\.\d+)+\s")
 TEMPLATE_KINDS = frozenset({"template"})
 #: Clause-library sections that are positions to negotiate (wording), not statements about the law.
 POSITION_SECTIONS = frozenset({"Standard position", "Fallback 1", "Fallback 2", "Fallback 3", "Unacceptable"})
+#: Sections quoting the wording a model must refuse: never quoted as an answer, wording or not (the "Risk"
+#: section explains the risk in prose, which may be quoted, and lists risky phrasings in quotes, which not).
+REFUSE_SECTIONS = frozenset({"Unacceptable"})
+RISK_SECTIONS = frozenset({"Risk"})
+QUOTED_RE = re.compile(r"^[\"“'‘]")
 WORDING_KINDS = frozenset({"template", "clause-library"})
 
 
@@ -82,9 +87,24 @@ def is_wording(text: str, hit: Hit) -> bool:
         kind == "clause-library" and text.lstrip().startswith(('"', "“", ">")))
 
 
+def is_clause_text(text: str, hit: Hit) -> bool:
+    """Wording to put in a contract: a clause library's standard or fallback position, or a template's
+    clause (not the notes around them)."""
+    kind, label = hit.meta.get("kind", ""), hit.chunk.label or hit.chunk.section
+    if text.startswith(("What the model gives up", "Why", "*Why", "_Why")):
+        return False
+    if kind == "clause-library":
+        return label in POSITION_SECTIONS - REFUSE_SECTIONS
+    return kind in TEMPLATE_KINDS and bool(CLAUSE_TEXT_RE.match(text) or NUMBERED_CLAUSE_RE.match(text))
+
+
 def warned_against(text: str, hit: Hit) -> bool:
-    """A reported claim inside a passage written to correct it (the "EUR 35 million" caution)."""
+    """A reported claim inside a passage written to correct it (the "EUR 35 million" caution), or wording
+    the clause library lists as unacceptable (quoted alone it would read as wording to use)."""
     label = hit.chunk.label or hit.chunk.section
+    if hit.meta.get("kind") == "clause-library" and (
+            label in REFUSE_SECTIONS or (label in RISK_SECTIONS and QUOTED_RE.match(text.lstrip()))):
+        return True
     return bool(CAUTION_SECTION_RE.search(label)) and bool(REPORTED_CLAIM_RE.search(text))
 
 
