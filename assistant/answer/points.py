@@ -21,7 +21,8 @@ from assistant.types import Hit
 DEPENDENT_RE = re.compile(r"^(?:It|Its|This|These|That|Those|They|Their|Them|Such|Both|Here|"
                           r"There(?! is| are)|Also|However|But|Instead|Otherwise|Still|Then|So|Thus|Therefore|"
                           r"In addition|In that case|In this case|First|Second|Third|Finally|Next|Likewise|"
-                          r"Similarly|Separately|Meanwhile|Again|The same|Same)\b[ ,]|^The (?:principle|rule|idea|point|result|effect|"
+                          r"Similarly|Separately|Meanwhile|Again|The same|Same)\b[ ,]|"
+                          r"^The (?:principle|rule|idea|point|result|effect|"
                           r"exception|change|difference|catch|risk|same)\b|"
                           r"^(?:In \w+(?: \w+)? terms|In practice|In short|In other words|"
                           r"For (?:them|these|those|this)),? (?:this|that|it|these|they)\b|"
@@ -32,7 +33,8 @@ DEPENDENT_RE = re.compile(r"^(?:It|Its|This|These|That|Those|They|Their|Them|Suc
                           r"way|figure|date|period|option|offence|ban)\b(?! (?:of|on|for|in|under|about) )", re.I)
 URL_RE = re.compile(r"(?:https?://|\bwww\.)\S+")
 FURNITURE_RE = re.compile(r"\b(?:this entry|this digest|this page|this file|this summary|every rule below|"
-                          r"listed below|see below|as follows)\b|^(?:See|Read more|Sources?)\b|not the official text|summary in plain language|plain-language summary|"
+                          r"listed below|see below|as follows)\b|^(?:See|Read more|Sources?)\b|not the official text|"
+                          r"summary in plain language|plain-language summary|"
                           r"Legal information, not legal advice|^What this is\b|^Status as of\b|^Source(?:s)?:|"
                           r"^Last checked|^Official text", re.I)
 FURNITURE_SECTIONS = frozenset({"Sources", "Source", "References", "Further reading"})

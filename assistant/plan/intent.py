@@ -20,7 +20,8 @@ _PATTERNS: dict[str, re.Pattern] = {
         r"(?:draft|write|give me|suggest|propose) (?:a |an |the |me a |me an )?(?:clause|rider|letter|"
         r"email|form|text|language|sentence)|what (?:should|can|could) i (?:write|say|add|put)|"
         r"how (?:do|should|can|could) i (?:word|phrase|write)|template (?:clause|wording|language)|model clause|"
-        r"language (?:i can|to) (?:use|add|propose)|(?:form|letter|notice) (?:\w+ ){0,3}(?:can|to) (?:send|use|sign)|(?:our|the|a) (?:standard|model|fallback) (?:\w+ )?"
+        r"language (?:i can|to) (?:use|add|propose)|(?:form|letter|notice) (?:\w+ ){0,3}(?:can|to) (?:send|use|sign)|"
+        r"(?:our|the|a) (?:standard|model|fallback) (?:\w+ )?"
         r"(?:clause|position|rider|wording))\b", re.I),
     "status": re.compile(
         r"\b(?:is (?:it|this|that|the \w+(?: \w+){0,4}) (?:already |now |yet )?(?:law|in force|passed|adopted|"

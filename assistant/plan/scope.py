@@ -22,7 +22,8 @@ OUT_OF_SCOPE: dict[str, re.Pattern] = {name: re.compile(pattern, re.I) for name,
                         r"(?:which|what)\b[\w\s'-]{1,40}\b(?:is|are) (?:the )?(?:best|top|cheapest|nicest)\b|"
                         r"best (?:\w+ ){0,3}(?:agenc\w*|apps?|tools?|lawyers?|attorneys?|photographers?|"
                         r"software|platforms?|"
-                        r"cameras?|websites?|generators?)|(?:can|could|would|do) you recommend|recommend (?:me|a|an|some|any)\b|"
+                        r"cameras?|websites?|generators?)|(?:can|could|would|do) you recommend|"
+                        r"recommend (?:me|a|an|some|any)\b|"
                         r"(?:which|what) (?:agency|app|tool|lawyer|"
                         r"software|platform|generator) (?:should|do you|would you|is)|top \d+)\b",
     "chit-chat": r"^(?:hi|hello|hey|thanks?|thank you|good (?:morning|evening|night)|how are you|"
