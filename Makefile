@@ -16,8 +16,14 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# The built-in corpus is indexed before the server starts (incremental: a no-op when nothing changed), so the
+# first question is answered at once; the server watches no files and logs only warnings.
 run: install
-	$(BIN)/streamlit run streamlit_app.py --server.headless true
+	@echo "Indexing the built-in corpus (first run only; later runs check for changes in seconds)"
+	@$(BIN)/twinguard index
+	@echo "Starting TwinGuard on http://localhost:8501 (Ctrl-C stops it)"
+	@$(BIN)/streamlit run streamlit_app.py --server.headless true --server.fileWatcherType none \
+		--logger.level warning
 
 test: install
 	$(BIN)/python -m pytest -q

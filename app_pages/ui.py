@@ -27,17 +27,26 @@ def _index_state(home: str) -> dict:
 
 
 def twinguard() -> TwinGuard:
-    """The shared TwinGuard; the first request of the process updates the index with a progress bar."""
+    """The shared TwinGuard; the first request of the process brings the index up to date, with a progress
+    bar only when documents must be embedded (after `make run`, which indexes first, there are none)."""
     tg = get_twinguard(Settings.from_env())
     state = _index_state(str(tg.settings.home))
     if not state["done"]:
         with state["lock"]:
             if not state["done"]:
-                with st.status("Preparing the library (first start only)…", expanded=True) as status:
-                    bar = st.progress(0.0, text="Reading documents")
-                    tg.index(progress=lambda done, total, name: bar.progress(done / max(total, 1), text=name))
-                    status.update(label=f"Library ready: {tg.stats()['documents']} documents",
-                                  state="complete", expanded=False)
+                shown: dict = {}
+
+                def step(done: int, total: int, name: str) -> None:
+                    if not shown:              # only when something must be embedded (`make run` indexes first)
+                        shown["status"] = st.status("Preparing the library…", expanded=True)
+                        with shown["status"]:
+                            shown["bar"] = st.progress(0.0, text="Reading documents")
+                    shown["bar"].progress(done / max(total, 1), text=name)
+
+                tg.index(progress=step)
+                if shown:
+                    shown["status"].update(label=f"Library ready: {tg.stats()['documents']} documents",
+                                           state="complete", expanded=False)
                 state["done"] = True
     return tg
 

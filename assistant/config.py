@@ -77,6 +77,7 @@ class Settings:
     llm_api_key: str = field(default="", repr=False)
     llm_timeout: float = 30.0       # seconds
     llm_max_tokens: int = 400       # longest reply asked of the model (a model that never stops is cut here)
+    verbose: bool = False           # model-loading progress bars and library messages on stderr
     # Web app
     staff_passphrase: str = field(default="", repr=False)  # empty: adding to the shared library is off
 
@@ -129,6 +130,8 @@ class Settings:
                     values[name] = kind(env[key])
                 except ValueError:
                     raise ValueError(f"{key} must be {what}, got {env[key]!r}.") from None
+        if env.get("TWINGUARD_VERBOSE", "").strip().lower() in ("1", "true", "yes"):
+            values["verbose"] = True
         if env.get("TWINGUARD_STAFF_PASSPHRASE"):
             values["staff_passphrase"] = env["TWINGUARD_STAFF_PASSPHRASE"]
         if env.get("TWINGUARD_COLLECTION"):

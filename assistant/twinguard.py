@@ -54,7 +54,7 @@ class TwinGuard:
         """Each part defaults to the real one built from `settings`; `generator` (used only when
         `settings.llm` is set) defaults to the configured model, created on first use."""
         self.settings = settings
-        self.embedder = embedder or MiniLMEmbedder(batch_size=settings.embed_batch_size)
+        self.embedder = embedder or MiniLMEmbedder(batch_size=settings.embed_batch_size, quiet=not settings.verbose)
         self.store = store or ChromaStore.from_settings(settings)
         self.catalog = Catalog(settings.home / "catalog.sqlite3")
         self.retriever = HybridRetriever(settings, self.embedder, self.store, self.catalog)

@@ -34,18 +34,23 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser")
+def fixture_app(root: Path, prebuild: bool):
+    """The app on the fixture corpus, on loopback; with `prebuild`, indexed by `twinguard index` first and
+    started as `make run` starts it. Returns (process, url)."""
     corpus = root / "corpus"
     shutil.copytree(FIXTURE_CORPUS, corpus)
-    port = free_port()
     env = dict(os.environ, TWINGUARD_HOME=str(root / "home"), TWINGUARD_CORPUS=str(corpus),
-               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", HF_HUB_OFFLINE="1")
+    if prebuild:
+        built = subprocess.run([str(Path(sys.executable).parent / "twinguard"), "index"], env=env,
+                               capture_output=True, text=True, timeout=300)
+        assert built.returncode == 0, built.stderr
+    port = free_port()
     log = open(root / "streamlit.log", "w")
+    quiet = ["--server.fileWatcherType", "none", "--logger.level", "warning"] if prebuild else []
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
                              "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--server.headless", "true"], cwd=REPO, env=env, stdout=log, stderr=log)
+                             "--server.headless", "true", *quiet], cwd=REPO, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -55,7 +60,22 @@ def server(tmp_path_factory):
         except OSError:
             assert proc.poll() is None, (root / "streamlit.log").read_text()
             time.sleep(0.5)
+    return proc, url
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    proc, url = fixture_app(tmp_path_factory.mktemp("browser"), prebuild=False)
     yield url
+    stop(proc)
+
+
+@pytest.fixture(scope="module")
+def prebuilt_server(tmp_path_factory):
+    """The app as `make run` starts it: the index built by `twinguard index` before the server starts."""
+    root = tmp_path_factory.mktemp("prebuilt")
+    proc, url = fixture_app(root, prebuild=True)
+    yield url, root / "streamlit.log"
     stop(proc)
 
 
@@ -120,6 +140,21 @@ def test_the_plan_is_shown_and_a_comparison_is_a_table(server, browser, width, h
     assert "[1]" in table.inner_text()
     shoot(page, f"ask-plan-comparison-{label}")
     page.close()
+
+
+def test_after_make_runs_index_step_the_first_question_does_not_wait_for_indexing(prebuilt_server, browser):
+    url, log = prebuilt_server
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url, wait_until="domcontentloaded")
+    box = page.get_by_placeholder("Ask a question", exact=False)
+    box.wait_for(timeout=180_000)
+    box.fill("Can my agency make a digital twin of me without asking?")
+    box.press("Enter")
+    page.locator("[data-testid='stChatMessage']").filter(has_text="[1]").last.wait_for(timeout=120_000)
+    assert page.get_by_text("Preparing the library", exact=False).count() == 0   # no index build was needed
+    assert page.get_by_text("Library ready", exact=False).count() == 0
+    page.close()
+    assert "Inotify" not in log.read_text() and "Watching" not in log.read_text()
 
 
 CONTRACT = [

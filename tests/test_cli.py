@@ -90,3 +90,40 @@ def test_eval_retrieval_on_a_small_benchmark(tmp_path, env):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["recall"]["1"] == 1.0 and 0 < report["precision"]["1"] < 1
+
+
+def _twinguard(*args, env, **kw):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).parent / "twinguard"
+    return subprocess.run([str(exe), *args], env={**os.environ, **env, "HF_HUB_OFFLINE": "1"}, capture_output=True,
+                          text=True, timeout=300, **kw)
+
+
+def test_a_json_pipeline_gets_only_json_and_a_quiet_stderr(env):
+    """A real process (the model loads in it): no progress bar or library warning unless --verbose."""
+    quiet = _twinguard("ask", "--json", "Do brands have to label AI images of me?", env=env)
+    assert quiet.returncode == 0, quiet.stderr
+    assert json.loads(quiet.stdout)["refused"] is False and quiet.stderr == ""
+    loud = _twinguard("--verbose", "ask", "--json", "Do brands have to label AI images of me?", env=env)
+    assert loud.returncode == 0 and "Loading weights" in loud.stderr and json.loads(loud.stdout)
+    failed = _twinguard("ask", "--json", "   ", env=env)
+    assert failed.returncode == 1 and failed.stdout == "" and failed.stderr.strip().count("\n") == 0
+
+
+def test_make_run_builds_the_index_before_the_server_starts():
+    """`make run` indexes the built-in corpus first (so the first answer does not wait for it) and starts
+    a server that watches no files."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    recipe = subprocess.run(["make", "-n", "run", "BIN=.venv/bin"], cwd=root, capture_output=True, text=True,
+                            timeout=60).stdout
+    lines = [line.strip() for line in recipe.splitlines()]
+    index = next(i for i, line in enumerate(lines) if line.endswith("twinguard index"))
+    serve = next(i for i, line in enumerate(lines) if "streamlit run" in line)
+    assert index < serve and "--server.fileWatcherType none" in lines[serve]

@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 
 from assistant.cli import corpus, doctor, draft, evaluate, review
-from assistant.cli.common import boundary, err, open_twinguard, out, settings
+from assistant.cli.common import VERBOSE, boundary, err, open_twinguard, out, quiet_libraries, settings
 from assistant.errors import AssistantError, LoadError
 from assistant.plan.planner import answering_for
 
@@ -23,6 +23,15 @@ if TYPE_CHECKING:
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="TwinGuard: cited answers on AI digital replicas of models. Legal information, not legal advice.")
+
+
+@app.callback()
+def options(verbose: bool = typer.Option(False, "--verbose", "-v",
+                                         help="Show model-loading progress and library messages on stderr.")):
+    """TwinGuard: cited answers on AI digital replicas of models. Legal information, not legal advice."""
+    VERBOSE["on"] = verbose
+    if not verbose:
+        quiet_libraries()
 
 
 def index_with_progress(tg: TwinGuard, corpus: Optional[Path] = None, rebuild: bool = False) -> IndexReport:

@@ -48,7 +48,23 @@ def message(exc: Exception) -> str:
     return str(exc)
 
 
+#: Set by `twinguard --verbose`: library messages and progress bars stay on.
+VERBOSE = {"on": False}
+
+
+def quiet_libraries() -> None:
+    """Scripts and `--json` pipelines see our output only: library warnings and log lines are silenced."""
+    import logging
+    import warnings
+
+    warnings.simplefilter("ignore")
+    for name in ("chromadb", "sentence_transformers", "transformers", "torch", "httpx", "urllib3"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def settings(**overrides) -> Settings:
+    if VERBOSE["on"]:
+        overrides.setdefault("verbose", True)
     return Settings.from_env(**overrides)
 
 

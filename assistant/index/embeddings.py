@@ -33,11 +33,13 @@ class MiniLMEmbedder(Embeddings):
 
     dim = 384
 
-    def __init__(self, batch_size: int = 64, model_path: str | None = None):
+    def __init__(self, batch_size: int = 64, model_path: str | None = None, quiet: bool = True):
+        """`quiet`: no model-loading progress bar or library messages on stderr (`--verbose` turns them on)."""
         if batch_size <= 0:
             raise ValueError(f"batch_size must be > 0, got {batch_size}")
         self.batch_size = batch_size
         self.model_path = model_path
+        self.quiet = quiet
         self._model = None
         self._lock = threading.Lock()
 
@@ -46,6 +48,11 @@ class MiniLMEmbedder(Embeddings):
             if self._model is None:
                 force_offline()
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
+
+                if self.quiet:
+                    hf_logging.disable_progress_bar()
+                    hf_logging.set_verbosity_error()
 
                 self._model = SentenceTransformer(self.model_path or bundled_model_path(), device="cpu",
                                                   local_files_only=True)
