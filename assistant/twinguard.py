@@ -16,7 +16,7 @@ from assistant.answer.extractive import check_question
 from assistant.config import Settings, builtin_corpus
 from assistant.domain.jurisdictions import scope
 from assistant.domain.lexicon import expand
-from assistant.domain.schema import KINDS
+from assistant.domain.schema import KINDS, WORDING_KINDS
 from assistant.draft.assemble import draft_rider
 from assistant.draft.clauselib import has_library, load_library
 from assistant.draft.rider import Rider, RiderParams
@@ -40,8 +40,6 @@ from assistant.types import Answer, Document, Filters, Hit
 OWN_PASSAGES = 3
 #: Kinds whose names are topics ("power of attorney"), so naming one is not naming a source.
 TOPIC_KINDS = frozenset({"clause-library", "faq"})
-#: Where contract wording lives.
-WORDING_KINDS = ("clause-library", "template")
 #: A template counts as named only when the question asks about a template ("a digital twin licence" is a topic).
 ASKS_FOR_TEMPLATE_RE = re.compile(r"\b(?:template|rider|form|our (?:standard )?(?:licence|contract))\b", re.I)
 
@@ -92,7 +90,7 @@ class TwinGuard:
                    stream: bool = True) -> Iterator[str | Answer]:
         """Yield verified text pieces while an LLM writes (when one is configured), then the Answer."""
         question = check_question(question, self.settings)
-        plan = self.plan(question, jurisdiction=jurisdiction, history=history)
+        plan = self._plan(question, jurisdiction, history)
         standalone = plan.question
         hits, by_place = self._evidence(plan)
         titles = self.titles()
@@ -107,7 +105,10 @@ class TwinGuard:
 
     def plan(self, question: str, *, jurisdiction: str | None = None, history: Sequence[str] = ()) -> QuestionPlan:
         """The plan an answer to `question` would follow (places, coverage, topics, intent, scope)."""
-        standalone, _ = contextualize(check_question(question, self.settings), list(history))
+        return self._plan(check_question(question, self.settings), jurisdiction, history)
+
+    def _plan(self, question: str, jurisdiction: str | None, history: Sequence[str]) -> QuestionPlan:
+        standalone, _ = contextualize(question, list(history))
         self.retriever.refresh()
         finder = self.retriever.finder
         named = finder.find(standalone) if finder else None

@@ -19,7 +19,6 @@ from assistant.answer.extractive import (
     with_correction,
 )
 from assistant.answer.points import (
-    WORDING_KINDS,
     is_clause_text,
     is_furniture,
     is_wording,
@@ -28,12 +27,12 @@ from assistant.answer.points import (
     warned_against,
     with_context,
 )
-from assistant.answer.shapes import DIRECT_RE, Row, checklist, status_line, table, verdict
+from assistant.answer.shapes import DIRECT_RE, Row, checklist, status_cell, status_line, table, verdict
 from assistant.answer.writer import Writer
 from assistant.config import Settings
 from assistant.domain import jurisdictions as J
-from assistant.domain.schema import REF_RE
-from assistant.domain.wording import COVERAGE, DISCLAIMER, STATUS_LABELS
+from assistant.domain.schema import LAW_KINDS, REF_RE, WORDING_KINDS
+from assistant.domain.wording import COVERAGE, DISCLAIMER
 from assistant.index.keyword import tokenize
 from assistant.plan.intent import figure_pattern
 from assistant.plan.planner import QuestionPlan, gap_sentence
@@ -65,6 +64,7 @@ class Pick:
     score: float
     tier: float            # how directly it answers: plan.tier of its source, +0.5 for guidance beside law
     places: frozenset[str]
+    topics: frozenset[str]     # the specific topics the sentence is about
 
 
 def candidates(plan: QuestionPlan, hits: Sequence[Hit], doc_places: Mapping[str, str]) -> list[Pick]:
@@ -102,19 +102,17 @@ def candidates(plan: QuestionPlan, hits: Sequence[Hit], doc_places: Mapping[str,
             if wants_number and figure.search(text):
                 score *= FIGURE_BONUS
             about = set(topics_in(text))
+            topics = frozenset(specific(about))
             if wanted:
-                score *= ON_TOPIC if wanted & specific(about) else OFF_TOPIC
+                score *= ON_TOPIC if wanted & topics else OFF_TOPIC
             elif "replica" in about:
                 score *= ON_TOPIC
             if plan.intent == "yes-no" and DIRECT_RE.match(text) and (plan.places or not places):
                 score *= DIRECT_BONUS         # another place's "No: …" does not answer a question for no place
             if hit.chunk.doc_id in plan.documents:
                 score *= NAMED_BONUS
-            out.append(Pick(hit, sentence, score, sentence_tier(plan, hit, places, text), frozenset(places)))
+            out.append(Pick(hit, sentence, score, sentence_tier(plan, hit, places, text), frozenset(places), topics))
     return out
-
-
-LAW_KINDS = frozenset({"law", "regulation", "bill", "draft"})
 
 
 def sentence_tier(plan: QuestionPlan, hit: Hit, places: set[str] | frozenset[str], text: str = "") -> float:
@@ -137,7 +135,7 @@ def choose(plan: QuestionPlan, picks: Sequence[Pick], limit: int) -> list[Pick]:
     if not picks:
         return []
     wanted = specific(plan.topics)
-    on_topic = [p for p in picks if wanted & specific(topics_in(p.sentence.text))] if wanted else []
+    on_topic = [p for p in picks if wanted & p.topics] if wanted else []
     best_any = max(p.score for p in picks)
     picks_for_lead = on_topic if on_topic and max(p.score for p in on_topic) >= TOPIC_LEAD * best_any else list(picks)
     top = max(p.score for p in picks_for_lead)
@@ -169,7 +167,7 @@ def choose(plan: QuestionPlan, picks: Sequence[Pick], limit: int) -> list[Pick]:
         if (key[0] == lead.hit.chunk.doc_id and pick.sentence.start < lead.sentence.end
                 and pick.sentence.end > lead.sentence.start):
             continue                      # overlaps the lead (a sentence quoted with its context)
-        if wanted and not wanted & specific(topics_in(pick.sentence.text)):
+        if wanted and not wanted & pick.topics:
             continue
         if not plan.places and pick.places and (pick.score < PLACED_SHARE * lead.score or placed >= MAX_PLACED):
             continue                      # one place's law in an answer for no place must be strong, and rare
@@ -248,17 +246,10 @@ def _comparison(plan: QuestionPlan, by_place: Mapping[str, Sequence[Hit]], write
             continue
         cells = [writer.line(p, tag_place=False) for p in picks]
         meta = writer.doc_meta.get(picks[0].hit.chunk.doc_id, {})
-        rows.append(Row(J.named(place), " ".join(cells), _status_cell(meta)))
+        rows.append(Row(J.named(place), " ".join(cells), status_cell(meta)))
     if sum(1 for r in rows if r.status not in ("", "not covered")) < 2:
         return ""
     return table(rows)
-
-
-def _status_cell(meta: Mapping[str, str]) -> str:
-    label = STATUS_LABELS.get(meta.get("status", ""), meta.get("status", ""))
-    title = meta.get("short_title") or meta.get("title", "")
-    as_of = meta.get("as_of", "")
-    return f"{title}: {label}" + (f" (as of {as_of})" if as_of else "")
 
 
 def _gaps(plan: QuestionPlan, above_answers: bool = True) -> str:

@@ -45,7 +45,6 @@ CLAUSE_TEXT_RE = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:The (?:Client|Company|
                             r"Licensor|Parties|Performer)\b|I (?:withdraw|consent|agree|confirm|request|ask)\b|"
                             r"\[[A-Z])")
 NUMBERED_CLAUSE_RE = re.compile(r"^\d+(?:\.\d+)+\s")
-TEMPLATE_KINDS = frozenset({"template"})
 #: Clause-library sections that are positions to negotiate (wording), not statements about the law.
 POSITION_SECTIONS = frozenset({"Standard position", "Fallback 1", "Fallback 2", "Fallback 3", "Unacceptable"})
 #: Sections quoting the wording a model must refuse: never quoted as an answer, wording or not (the "Risk"
@@ -53,7 +52,6 @@ POSITION_SECTIONS = frozenset({"Standard position", "Fallback 1", "Fallback 2", 
 REFUSE_SECTIONS = frozenset({"Unacceptable"})
 RISK_SECTIONS = frozenset({"Risk"})
 QUOTED_RE = re.compile(r"^[\"“'‘]")
-WORDING_KINDS = frozenset({"template", "clause-library"})
 
 
 def with_context(hit: Hit, candidates: Sequence[Sentence], i: int) -> Sentence | None:
@@ -83,7 +81,7 @@ def is_wording(text: str, hit: Hit) -> bool:
     """Contract or form text: a template's sentences, a clause library's model clauses."""
     kind = hit.meta.get("kind", "")
     label = hit.chunk.label or hit.chunk.section
-    if kind in TEMPLATE_KINDS or (kind == "clause-library" and label in POSITION_SECTIONS):
+    if kind == "template" or (kind == "clause-library" and label in POSITION_SECTIONS):
         return True
     return bool(CLAUSE_TEXT_RE.match(text) or NUMBERED_CLAUSE_RE.match(text)) or (
         kind == "clause-library" and text.lstrip().startswith(('"', "“", ">")))
@@ -97,7 +95,7 @@ def is_clause_text(text: str, hit: Hit) -> bool:
         return False
     if kind == "clause-library":
         return label in POSITION_SECTIONS - REFUSE_SECTIONS
-    return kind in TEMPLATE_KINDS and bool(CLAUSE_TEXT_RE.match(text) or NUMBERED_CLAUSE_RE.match(text))
+    return kind == "template" and bool(CLAUSE_TEXT_RE.match(text) or NUMBERED_CLAUSE_RE.match(text))
 
 
 def warned_against(text: str, hit: Hit) -> bool:

@@ -57,6 +57,14 @@ def status_line(meta: Mapping[str, str]) -> str:
     return f"**Status:** {title} — {STATUS_LABELS[status]}" + (f", as of {as_of}." if as_of else ".")
 
 
+def status_cell(meta: Mapping[str, str]) -> str:
+    """A comparison row's status: "NY Fashion Workers Act: in force (as of 2026-01-01)"."""
+    label = STATUS_LABELS.get(meta.get("status", ""), meta.get("status", ""))
+    title = meta.get("short_title") or meta.get("title", "")
+    as_of = meta.get("as_of", "")
+    return f"{title}: {label}" + (f" (as of {as_of})" if as_of else "")
+
+
 def checklist(lines: Sequence[str]) -> list[str]:
     return ["What you can do:", *(f"{n}. {line}" for n, line in enumerate(lines, 1))]
 

@@ -16,7 +16,7 @@ from assistant.answer.citations import (
 )
 from assistant.answer.extractive import pick_sentences, ref_last
 from assistant.domain import jurisdictions as J
-from assistant.domain.schema import REF_RE
+from assistant.domain.schema import LAW_KINDS, REF_RE
 from assistant.domain.wording import STATUS_TAGS
 from assistant.plan.planner import QuestionPlan
 from assistant.protocols import SectionSource
@@ -63,14 +63,13 @@ class Writer:
         tags = []
         if tag_place and len(codes) == 1:
             name = J.place_name(next(iter(codes)))
-            tags.append(name.split(" (")[0] if kinds and not kinds & LAW_KINDS else name)
+            tags.append(name.split(" (")[0] if kinds and not kinds & set(LAW_KINDS) else name)
         status = next(iter(statuses)) if len(statuses) == 1 else ""
         if STATUS_TAGS.get(status) and not (status in ("bill", "draft") and IN_FORCE_RE.search(text)):
             tags.append(STATUS_TAGS[status])
         return [t for t in tags if t]
 
 
-LAW_KINDS = frozenset({"law", "regulation", "bill", "draft"})
 IN_FORCE_RE = re.compile(r"\b(?:already|is|are|has been|have been) (?:in force|law)\b|\bin force (?:since|today)\b",
                          re.I)
 SUBJECT_RE = re.compile(r"^(The|This) (Act|law|bill|Bill|regulation|Regulation|directive|Directive|draft|rules|Rules|"

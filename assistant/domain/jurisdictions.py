@@ -121,7 +121,8 @@ TABLE: tuple[Jurisdiction, ...] = (
     J("TH", "Thailand", names=("thailand",), adjectives=("thai",), cities=("bangkok",)),
     J("PH", "the Philippines", names=("philippines",), adjectives=("filipino", "philippine"), cities=("manila",)),
     J("AR", "Argentina", names=("argentina",), adjectives=("argentinian", "argentine"), cities=("buenos aires",)),
-    J("CO", "Colombia", names=("colombia",), adjectives=("colombian",), cities=("bogotá", "bogota", "medellín", "medellin")),
+    J("CO", "Colombia", names=("colombia",), adjectives=("colombian",),
+      cities=("bogotá", "bogota", "medellín", "medellin")),
     J("RU", "Russia", names=("russia",), adjectives=("russian",), cities=("moscow",)),
 )
 
@@ -132,6 +133,12 @@ CODES: tuple[str, ...] = tuple(j.code for j in TABLE if j.covered)
 
 def get(code: str) -> Jurisdiction | None:
     return BY_CODE.get(code)
+
+
+def is_covered(code: str) -> bool:
+    """Does the corpus have this place's own law?"""
+    j = BY_CODE.get(code)
+    return bool(j and j.covered)
 
 
 def place_name(code: str) -> str:

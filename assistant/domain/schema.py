@@ -48,7 +48,10 @@ OPTIONAL = (
 )
 
 #: Kinds that must give their official address (`source_url`) or say why there is none (`source_note`).
-NEEDS_SOURCE = ("law", "regulation", "bill", "draft")
+#: Kinds that are law (in force or proposed): they need an official address, and answers lead with them.
+LAW_KINDS = ("law", "regulation", "bill", "draft")
+#: Kinds that hold contract wording: quoted only when wording is asked for.
+WORDING_KINDS = ("clause-library", "template")
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
 #: Internal reference in corpus text: [[doc-id#Section label]] or [[doc-id]].
@@ -72,7 +75,7 @@ def as_date(value: Any) -> _dt.date | None:
 def validate_meta(meta: Mapping[str, Any], *, strict: bool = True, today: _dt.date | None = None) -> list[str]:
     """Return the problems with one document's front matter (empty list when valid).
 
-    `strict` requires every field in REQUIRED and, for the kinds in NEEDS_SOURCE, `source_url` or
+    `strict` requires every field in REQUIRED and, for the kinds in LAW_KINDS, `source_url` or
     `source_note` (corpus documents); user uploads are checked with strict=False, which only validates
     the fields that are present. `checked` may not be later than `today` (default: the system date).
     """
@@ -122,7 +125,7 @@ def validate_meta(meta: Mapping[str, Any], *, strict: bool = True, today: _dt.da
     has_note = isinstance(note, str) and bool(note.strip())
     if note is not None and not has_note:
         problems.append("source_note must be a sentence saying why there is no official address")
-    if strict and meta.get("kind") in NEEDS_SOURCE and url in (None, "") and not has_note:
+    if strict and meta.get("kind") in LAW_KINDS and url in (None, "") and not has_note:
         problems.append(f"a {meta['kind']} needs source_url (its official address) "
                         "or source_note (why there is none)")
     for field in ("aliases", "checks", "risks", "sources"):

@@ -12,7 +12,7 @@ from typing import Mapping, Sequence
 
 import yaml
 
-from assistant.domain.jurisdictions import get
+from assistant.domain.jurisdictions import get, is_covered
 from assistant.errors import GoldError
 from assistant.evaluate.metrics import fact_in, normalize
 from assistant.ingest.chunking import section_label
@@ -48,7 +48,7 @@ class GoldItem:
     @property
     def uncovered(self) -> tuple[str, ...]:
         """The places asked about that the corpus has no own law for."""
-        return tuple(p for p in self.places if not (get(p) and get(p).covered))
+        return tuple(p for p in self.places if not is_covered(p))
 
     @property
     def in_scope(self) -> bool:

@@ -33,7 +33,7 @@ class QuestionPlan:
 
     @property
     def covered(self) -> tuple[str, ...]:
-        return tuple(p for p in self.places if J.get(p) and J.get(p).covered)
+        return tuple(p for p in self.places if J.is_covered(p))
 
     @property
     def uncovered(self) -> tuple[str, ...]:
@@ -72,7 +72,7 @@ class QuestionPlan:
 
     def applies(self, place: str) -> tuple[str, ...]:
         """The covered jurisdictions whose law applies in an uncovered place (EU law in Germany)."""
-        return tuple(c for c in J.ancestors(place) if J.get(c) and J.get(c).covered)
+        return tuple(c for c in J.ancestors(place) if J.is_covered(c))
 
     def to_dict(self) -> dict:
         return {"question": self.question, "intent": self.intent, "topics": list(self.topics),
