@@ -1,6 +1,7 @@
 """`twinguard review FILE|-`: check a contract against the digital-replica playbook.
 
-    twinguard review contract.pdf [--jurisdiction US-NY] [--json] [--markdown] [--docx redline.docx]
+    twinguard review contract.pdf [--jurisdiction US-NY] [--json] [--markdown] [--docx redline.docx] [--comments-only]
+    twinguard review edited.docx --compare-with template|original.pdf [--json]
     pbpaste | twinguard review -
 """
 
@@ -44,16 +45,31 @@ def register(app: typer.Typer) -> None:
                                                        help="e.g. US-NY, US-CA, US-IL, EU (default: the governing-law clause)"),
             as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
             markdown: bool = typer.Option(False, "--markdown", help="Print a Markdown report."),
-            docx: Optional[Path] = typer.Option(None, "--docx", help="Write a DOCX with tracked changes here.")):
+            docx: Optional[Path] = typer.Option(None, "--docx", help="Write a DOCX with tracked changes here."),
+            comments_only: bool = typer.Option(False, "--comments-only",
+                                               help="In the DOCX, leave the text untouched: comments only."),
+            compare_with: Optional[str] = typer.Option(
+                None, "--compare-with", help="Report only what changed from this earlier version (a file), or "
+                                             "from TwinGuard's digital replica rider ('template').")):
         """Review a contract for risky digital-replica clauses, with citations and safer wording."""
-        from assistant.review.report import to_markdown
+        from assistant.review.report import comparison_markdown, to_markdown
 
         tg = open_twinguard()
         doc = read_source(file, tg)
+        if compare_with is not None:
+            base = None if compare_with == "template" else read_source(compare_with, tg)
+            comparison = tg.compare(doc, base, jurisdiction)
+            if as_json:
+                out.file.write(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            else:
+                out.file.write(comparison_markdown(comparison, f"Changes in {doc.title}") + "\n")
+            return
         result = tg.review(doc, jurisdiction)
         if docx is not None:
-            write_bytes(docx, tg.review_docx(result, doc.title), f"{docx}: cannot write the DOCX ({{reason}})")
-            err.print(f"Wrote {docx} ({len(result.findings)} findings as tracked changes).")
+            write_bytes(docx, tg.review_docx(result, doc.title, comment_only=comments_only),
+                        f"{docx}: cannot write the DOCX ({{reason}})")
+            how = "as comments" if comments_only else "as tracked changes with comments"
+            err.print(f"Wrote {docx} ({len(result.findings)} findings {how}).")
         if as_json:
             out.file.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
         elif markdown or docx is None:

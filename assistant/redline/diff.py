@@ -167,8 +167,13 @@ def edited_pieces(text: str, edits: Sequence[Edit]) -> Iterator[tuple[Op, str, i
     for n, edit in enumerate(checked_edits(text, edits)):
         if cursor < edit.start:
             yield "equal", text[cursor:edit.start], None
-        for op, piece in word_diff(text[edit.start:edit.end], edit.new_text):
-            yield op, piece, n
+        old = text[edit.start:edit.end]
+        if old == edit.new_text:                 # comment only: the text stays, marked as this edit's
+            if old:
+                yield "equal", old, n
+        else:
+            for op, piece in word_diff(old, edit.new_text):
+                yield op, piece, n
         cursor = edit.end
     if cursor < len(text):
         yield "equal", text[cursor:], None

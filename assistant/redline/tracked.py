@@ -5,7 +5,9 @@ by one), written with python-docx from a text and the edits proposed for it.
 
 Each edit is diffed word by word (`diff.edited_pieces`), so only the changed words are marked. Newlines
 separate paragraphs: they become paragraph marks, and a deleted or inserted newline is a tracked
-paragraph-mark change. An edit with a `comment` gets a Word comment anchored on its changes.
+paragraph-mark change. An edit with a `comment` gets a Word comment anchored on its changes; an edit that
+keeps its text (`new_text == text[start:end]`) is a comment only, anchored on the text it explains.
+`preface` paragraphs (a review's summary) go between the title and the contract.
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ def _mark_paragraph(paragraph, revision) -> None:
 
 
 def tracked_changes_docx(text: str, edits: Sequence[Edit], title: str, author: str = "TwinGuard",
-                         date: _dt.datetime | None = None) -> bytes:
+                         date: _dt.datetime | None = None, preface: Sequence[tuple[str, str]] = ()) -> bytes:
     """A DOCX of `text` (one paragraph per line) under heading `title`, with `edits` as tracked changes.
 
     Each edit is diffed word by word against the text it replaces, so only the changed words are marked.
@@ -98,9 +100,16 @@ def tracked_changes_docx(text: str, edits: Sequence[Edit], title: str, author: s
     document.core_properties.title = title
     document.core_properties.author = author
     document.add_heading(title, level=0)
+    for style, line in preface:
+        if style.startswith("Heading"):
+            document.add_heading(NOT_XML_RE.sub(" ", line), level=int(style.split()[-1]))
+        else:
+            document.add_paragraph(NOT_XML_RE.sub(" ", line), style=style or None)
     new_paragraph = _paragraph_maker(document)
     paragraph = new_paragraph()
     anchors: dict[int, list] = {}
+    ordered = checked_edits(text, edits)
+    comment_only = {n for n, e in enumerate(ordered) if text[e.start:e.end] == e.new_text}
     for op, piece, edit_no in edited_pieces(text, edits):
         for i, part in enumerate(piece.split("\n")):
             if i:
@@ -111,14 +120,16 @@ def tracked_changes_docx(text: str, edits: Sequence[Edit], title: str, author: s
             if not part:
                 continue
             if op == "equal":
-                paragraph._p.append(_run(part, deleted=False))
+                run = _run(part, deleted=False)
+                paragraph._p.append(run)
+                if edit_no in comment_only:      # a comment-only edit: the comment spans the kept text
+                    anchors.setdefault(edit_no, []).append((paragraph, run))
                 continue
             wrapper = revisions.mark("w:ins" if op == "insert" else "w:del")
             wrapper.append(_run(part, deleted=op == "delete"))
             paragraph._p.append(wrapper)
             if edit_no is not None:
                 anchors.setdefault(edit_no, []).append((paragraph, wrapper))
-    ordered = checked_edits(text, edits)
     for edit_no, placed in anchors.items():
         if ordered[edit_no].comment.strip():
             _comment(document, placed, ordered[edit_no].comment.strip(), author)

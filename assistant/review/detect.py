@@ -14,6 +14,8 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.protocols import Embedder
+from assistant.review.context import ContractContext, clauses_by_ref, outlives_death, read_context, references
+from assistant.review.duration import SURVIVE_RE, term_of
 from assistant.review.playbook import Check, Playbook, load_playbook
 from assistant.review.segmenter import Clause, Segmentation, expand_terms, segment
 from assistant.text.sentences import CONTRACT_SENTENCE_RE as SENTENCE_RE
@@ -21,6 +23,7 @@ from assistant.text.sentences import CONTRACT_SENTENCE_RE as SENTENCE_RE
 GOVERNING_RE = re.compile(r"\b(?:governed by|constru\w+ (?:in accordance with|under|by)|subject to)\b"
                           r"[^.;]{0,80}?\blaws? of\b([^.;]{0,100})", re.I)
 GRANT_RE = re.compile(r"\b(?:[Gg]rants?|[Ll]icen[cs]es?|may use|right to use|create|exploit|[Cc]onsents?)\b")
+TABLE_OF_CONTENTS_RE = re.compile(r"\s*(?:table of contents|contents|index)\b", re.I)
 WINDOW = 600        # how far back a negation or a sentence start is looked for
 SEMANTIC_MARGIN = 0.05
 
@@ -31,7 +34,7 @@ class Flag:
 
     check: Check
     clause: Clause
-    via: str          # pattern | semantic
+    via: str          # pattern | semantic | duration | survival
     matched: str
 
 
@@ -56,6 +59,19 @@ def negated(playbook: Playbook, text: str, start: int, end: int) -> bool:
     if any(p.search(prefix) for p in playbook.negation_before):
         return True
     return any(p.search(text[end:end + 80]) for p in playbook.negation_after)
+
+
+QUOTE_REACH = 80
+
+
+def quoted(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] inside a quoted phrase cited as an example ("words such as "in perpetuity" do not
+    …"), not used? An unclosed double quote shortly before it, and the closing one shortly after."""
+    before = text[max(0, start - QUOTE_REACH):start]
+    after = text[end:end + QUOTE_REACH]
+    straight = before.count('"') % 2 == 1 and '"' in after
+    curly = before.count("“") > before.count("”") and "”" in after
+    return straight or curly
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
@@ -85,7 +101,7 @@ def pattern_fires(playbook: Playbook, check: Check, text: str, local=None) -> st
         return None
     for pattern in check.patterns:
         for m in pattern.finditer(text):
-            if not check.passes_numeric(m) or negated(playbook, text, m.start(), m.end()):
+            if not check.passes_numeric(m) or negated(playbook, text, m.start(), m.end()) or quoted(text, m.start(), m.end()):
                 continue
             sentence = sentence_around(text, m.start(), m.end())
             if local is not None and not local(sentence):
@@ -129,34 +145,73 @@ def _allowed(check: Check, replica: bool, contract_replica: bool, talent: bool) 
 def detect(seg: Segmentation, playbook: Playbook, embedder: Embedder | None = None) -> tuple[list[Flag], set[int], set[int]]:
     """Clause-level hits of every check; the ordinals of clauses that concern the model's likeness or
     replica; and of those that concern a digital replica (scans, AI, avatars)."""
+    hits, replica, digital, _ = detect_in_context(seg, playbook, embedder)
+    return hits, replica, digital
+
+
+def detect_in_context(seg: Segmentation, playbook: Playbook, embedder: Embedder | None = None
+                      ) -> tuple[list[Flag], set[int], set[int], ContractContext]:
+    """`detect`, plus how the contract frames its clauses. A clause that speaks of "the rights granted"
+    or "the consent given in this Section", or cites a replica clause, is a replica clause in a replica or
+    likeness agreement; a pasted clause is read as part of a digital-replica agreement."""
     patterns = playbook.replica + playbook.likeness
     digital_terms = expand_terms(seg.definitions, lambda t: any_match(playbook.replica, t))
     replica_terms = expand_terms(seg.definitions, lambda t: any_match(patterns, t))
     replica = {c.ordinal for c in seg.clauses if is_replica_clause(playbook, patterns, c, replica_terms)}
     digital = {c.ordinal for c in seg.clauses if c.ordinal in replica
                and is_replica_clause(playbook, playbook.replica, c, digital_terms)}
+    ctx = read_context(seg, playbook, replica, digital)
+    replica |= ctx.linked
+    if ctx.assumed:
+        digital |= ctx.linked
     contract_replica = bool(replica)
     term_re = _term_re(replica_terms)
 
+    framed = ctx.about in ("digital-replica", "likeness")
+
     def local(sentence: str) -> bool:
         return (playbook.may_concern_replica(sentence) and any_match(patterns, sentence)) or bool(
-            term_re and term_re.search(sentence))
-    talent = any(any_match(playbook.talent, c.text) for c in seg.clauses[:400])
+            term_re and term_re.search(sentence)) or (framed and any_match(playbook.rights_references, sentence))
+    talent = ctx.pasted or framed or any(any_match(playbook.talent, c.text) for c in seg.clauses[:400])
     hits: list[Flag] = []
     pending: list[tuple[Clause, str]] = []
+    through_term: set[tuple[str, str]] = set()      # (check, defined term): flagged once, where first used
     for clause in seg.clauses:
         text = context_text(clause)
+        if TABLE_OF_CONTENTS_RE.match(text):
+            continue
         fired = set()
+        meanings = _meanings(seg, clause)
         heading = " ".join(clause.path[:-1])
         headed = playbook.may_concern_replica(heading) and any_match(patterns, heading)
         for check in playbook.checks:
             if not _allowed(check, clause.ordinal in replica, contract_replica, talent):
+                if contract_replica and check.anywhere:
+                    phrase = positive(playbook, check.anywhere, text)
+                    if phrase is not None:
+                        hits.append(Flag(check, clause, "anywhere", phrase.group(0)))
+                        fired.add(check.id)
                 continue
             needs_local = check.context == "replica" and len(text) > LOCAL_MIN and not headed
             phrase = pattern_fires(playbook, check, text, local if needs_local else None)
+            if phrase is not None and check.id == playbook.duration_check:
+                phrase = _open_ended(text, phrase, ctx)
+            via = "pattern"
+            if phrase is None and check.anywhere:
+                found = positive(playbook, check.anywhere, text)
+                phrase, via = (found.group(0), "anywhere") if found else (None, via)
+            if phrase is None and meanings and clause.kind != "definition":
+                phrase, term = _through_definitions(playbook, check, text, meanings, ctx, through_term)
+                via = f"definition of {term}" if phrase else via
             if phrase is not None:
-                hits.append(Flag(check, clause, "pattern", phrase))
+                hits.append(Flag(check, clause, via, phrase))
                 fired.add(check.id)
+        if (playbook.duration_check and playbook.duration_check not in fired and clause.ordinal in replica
+                and GRANT_RE.search(text)):
+            term = term_of(text, ctx.defined_terms)
+            if term.open_ended:
+                hits.append(Flag(playbook.check(playbook.duration_check), clause, "duration", term.phrase))
+                fired.add(playbook.duration_check)
         if clause.ordinal in replica and embedder is not None and not fired:
             long_clause = len(text) > LOCAL_MIN and not headed
             for sentence in _sentences(clause.text):
@@ -164,8 +219,95 @@ def detect(seg: Segmentation, playbook: Playbook, embedder: Embedder | None = No
                     continue
                 if not long_clause or local(sentence):
                     pending.append((clause, sentence))
-    hits.extend(_semantic(pending, playbook, embedder, talent))
-    return _dedupe(hits), replica, digital
+    hits.extend(f for f in _semantic(pending, playbook, embedder, talent)
+                if f.check.id != playbook.duration_check or term_of(f.matched, ctx.defined_terms).kind != "fixed")
+    hits.extend(_survival(playbook, ctx, replica, {(h.clause.ordinal, h.check.id) for h in hits}))
+    hits.extend(_disapplied(seg, playbook, replica, {(h.clause.ordinal, h.check.id) for h in hits}))
+    return _dedupe(hits), replica, digital, ctx
+
+
+def _meanings(seg: Segmentation, clause: Clause) -> list[tuple[str, str]]:
+    """(term, definition) for the defined terms a clause uses, defined outside it."""
+    out = []
+    for term in clause.terms:
+        definition = seg.definitions.get(term)
+        if definition is not None and not (clause.start <= definition.start < clause.end):
+            out.append((term, definition.text))
+    return out
+
+
+def _through_definitions(playbook: Playbook, check: Check, text: str, meanings: list[tuple[str, str]],
+                         ctx: ContractContext, done: set[tuple[str, str]]) -> tuple[str | None, str]:
+    """A check that fires only once the clause's defined terms are read into it ("during the Licence
+    Period", where the Licence Period is the life of copyright). Each (check, term) is raised once, on the
+    first clause that uses the term."""
+    for term, meaning in meanings:
+        if (check.id, term) in done:
+            continue
+        combined = text + "\n" + meaning
+        phrase = pattern_fires(playbook, check, combined)
+        if phrase is not None and check.id == playbook.duration_check:
+            phrase = _open_ended(combined, phrase, ctx)
+        if phrase is not None and combined.find(phrase) >= len(text):
+            done.add((check.id, term))
+            return phrase, term
+    return None, ""
+
+
+def _open_ended(text: str, phrase: str, ctx: ContractContext) -> str | None:
+    """A duration trigger stands unless the sentence gives a fixed term and the trigger is not a survival
+    ("lasts twelve months … not renewed automatically" is fixed; "survives termination" still fires)."""
+    if SURVIVE_RE.search(phrase):
+        return phrase
+    start = text.find(phrase)
+    sentence = sentence_around(text, start, start + len(phrase)) if start >= 0 else text
+    return None if term_of(sentence, ctx.defined_terms).kind == "fixed" else phrase
+
+
+DISAPPLY_RE = re.compile(r"\b(?:shall|will|does|do) not apply\b|\bdisappl\w*\b|\b(?:is|are|shall be) (?:hereby )?"
+                         r"(?:waived|suspended|disapplied)\b|\bnotwithstanding\b", re.I)
+
+
+def _disapplied(seg: Segmentation, playbook: Playbook, replica: set[int], seen: set[tuple[int, str]]) -> list[Flag]:
+    """A clause that switches off another clause which gives a protection ("Clause 7.1 shall not apply to
+    social media", where 7.1 requires AI labels) takes that protection away."""
+    out = []
+    by_ref = clauses_by_ref(seg)
+    for clause in seg.clauses:
+        if not DISAPPLY_RE.search(clause.text):
+            continue
+        cited = [c for r in references(clause.text) for c in by_ref.get(r, ()) if c is not clause]
+        for check in playbook.checks:
+            if not check.document_level or (clause.ordinal, check.id) in seen:
+                continue
+            if any(positive(playbook, check.provided_by, c.text) for c in cited) and (
+                    clause.ordinal in replica or any(c.ordinal in replica for c in cited)):
+                out.append(Flag(check, clause, "cross-reference", "switches off " + ", ".join(
+                    dict.fromkeys(c.ref for c in cited if c.ref))))
+                seen.add((clause.ordinal, check.id))
+    return out
+
+
+def _survival(playbook: Playbook, ctx: ContractContext, replica: set[int], seen: set[tuple[int, str]]) -> list[Flag]:
+    """A survival clause that keeps a replica grant alive after the contract ends (with no outer date of its
+    own) is an open-ended licence; one that keeps it alive past death is a post-mortem use."""
+    out = []
+    for clause, kept in ctx.survival:
+        if not positive(playbook, (SURVIVE_RE,), clause.text):
+            continue
+        grants = [c for c in kept if c.ordinal in replica and GRANT_RE.search(c.text)]
+        if not grants and not (clause.ordinal in replica and not kept):
+            continue
+        where = ", ".join(dict.fromkeys(c.ref for c in grants if c.ref)) or "the grant"
+        if playbook.death_check and outlives_death(clause.text):
+            if (clause.ordinal, playbook.death_check) not in seen:
+                out.append(Flag(playbook.check(playbook.death_check), clause, "survival",
+                                f"keeps {where} alive after death"))
+        elif (grants and playbook.duration_check and (clause.ordinal, playbook.duration_check) not in seen
+              and term_of(clause.text, ctx.defined_terms).kind != "fixed"):
+            out.append(Flag(playbook.check(playbook.duration_check), clause, "survival",
+                            f"keeps {where} alive after the contract ends"))
+    return out
 
 
 def _sentences(text: str) -> list[str]:

@@ -11,6 +11,7 @@ standard position as suggestion.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -18,16 +19,18 @@ from typing import Sequence
 from assistant.answer.citations import append_markers, make_citation, quote_section
 from assistant.answer.extractive import pick_sentences
 from assistant.config import builtin_corpus
+from assistant.draft.clauselib import entry_for_check, has_library, load_library
 from assistant.domain.jurisdictions import named
 from assistant.protocols import Embedder, SectionSource
 from assistant.review.detect import (
     Flag,
     default_playbook,
-    detect,
+    detect_in_context,
     governing_jurisdiction,
     missing_protections,
     three_part_test,
 )
+from assistant.review.outcomes import Grading, PositionResult, StatuteResult, Summary, assess, summarize
 from assistant.review.playbook import Check, Playbook, Source, standard_positions
 from assistant.review.segmenter import Clause, Segmentation, as_document, segment
 from assistant.types import Citation, Document
@@ -68,9 +71,15 @@ class Review:
     replica_clauses_found: bool
     jurisdiction_from: str = ""    # "user", "governing-law clause" or ""
     text: str = ""
+    positions: tuple[PositionResult, ...] = ()   # the four outcomes, one per playbook position
+    summary: Summary | None = None
+    read_as: str = ""              # "a digital-replica agreement", "a clause of … (pasted on its own)"
 
     def to_dict(self) -> dict:
-        return {"jurisdiction": self.jurisdiction, "replica_clauses_found": self.replica_clauses_found,
+        return {"jurisdiction": self.jurisdiction, "jurisdiction_from": self.jurisdiction_from,
+                "replica_clauses_found": self.replica_clauses_found, "read_as": self.read_as,
+                "summary": self.summary.to_dict() if self.summary else None,
+                "positions": [p.to_dict() for p in self.positions],
                 "findings": [f.to_dict() for f in self.findings]}
 
 
@@ -134,7 +143,7 @@ def review(source: str | Document, sections: SectionSource, jurisdiction: str | 
     playbook = playbook or default_playbook()
     doc = as_document(source)
     seg = segment(doc)
-    hits, replica, digital = detect(seg, playbook, embedder)
+    hits, replica, digital, framing = detect_in_context(seg, playbook, embedder)
     whole = len(seg.clauses) >= 3 if whole_contract is None else whole_contract
     found_from = "user" if jurisdiction else ""
     if not jurisdiction:
@@ -151,7 +160,84 @@ def review(source: str | Document, sections: SectionSource, jurisdiction: str | 
     if digital:
         findings.extend(_statutes(ctx, seg, playbook, digital, hits))
     findings.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.start, f.check_id))
-    return Review(tuple(findings), seg.clauses, jurisdiction, bool(replica), found_from, doc.text)
+    grading = Grading(seg=seg, flagged=_flagged(hits), missing={f.check_id for f in findings if f.scope == "contract"},
+                      replica=replica, talent=_talent(playbook, seg, replica), ctx=framing, today=date.today())
+    positions = assess(playbook, grading, _gives_up(corpus), _citer(ctx, findings))
+    tests = _tests(playbook, jurisdiction, findings, bool(digital))
+    summary = summarize(positions, tests, framing.read_as)
+    return Review(tuple(findings), seg.clauses, jurisdiction, bool(replica), found_from, doc.text,
+                  tuple(positions), summary, framing.read_as)
+
+
+def _flagged(hits: Sequence[Flag]) -> dict[str, list[Clause]]:
+    out: dict[str, list[Clause]] = {}
+    for h in hits:
+        out.setdefault(h.check.id, []).append(h.clause)
+    return out
+
+
+def _talent(playbook: Playbook, seg: Segmentation, replica: set[int]) -> bool:
+    return bool(replica) or any(any(p.search(c.text) for p in playbook.talent) for c in seg.clauses[:400])
+
+
+@lru_cache(maxsize=4)
+def _library(corpus: str) -> dict:
+    root = Path(corpus)
+    return load_library(root) if has_library(root) else {}
+
+
+def _gives_up(corpus: Path | None):
+    library = _library(str(corpus)) or _library(str(builtin_corpus()))
+
+    def gives_up(check: Check, outcome: str, fallback: str) -> str:
+        entry = entry_for_check(library, check.id)
+        if outcome == "unacceptable":
+            return check.why
+        if outcome == "missing":
+            return check.missing_why or ("With no clause on this, you have none of the protection our standard "
+                                         "position gives.")
+        if entry is None:
+            return ""
+        if outcome == "met":
+            return entry.standard.gives_up
+        for position in entry.fallbacks:
+            if position.label == fallback:
+                return position.gives_up
+        return ("It depends on the wording: compare the clause with our standard position and fallbacks "
+                f"(clause library {entry.id}).")
+    return gives_up
+
+
+def _citer(ctx: Context, findings: Sequence[Finding]):
+    """Citations for a position: a finding's when it has one, else the check's sources."""
+    known = {f.check_id: f.citations for f in findings if f.citations}
+
+    def citations(check: Check) -> tuple[Citation, ...]:
+        if check.id in known:
+            return known[check.id]
+        return tuple(cite(ctx.sections, list(check.sources), f"{check.title}. {check.why}"))
+    return citations
+
+
+def _tests(playbook: Playbook, jurisdiction: str | None, findings: Sequence[Finding],
+           digital: bool) -> list[StatuteResult]:
+    """Each three-part test: whether it applies (the contract's law) and what it found."""
+    out = []
+    void = any(f.check_id == THREE_PART_TEST for f in findings)
+    for test in playbook.statutes:
+        if test.jurisdiction != jurisdiction:
+            place = named(jurisdiction) if jurisdiction else "no law we could read"
+            out.append(StatuteResult(test.title, False, f"Not run: the contract is governed by {place}."))
+        elif not digital:
+            out.append(StatuteResult(test.title, True, "Not triggered: no digital-replica clause."))
+        elif void:
+            out.append(StatuteResult(test.title, True, "A replica clause appears to meet all three parts, so it "
+                                     "is likely void (see the finding)."))
+        else:
+            out.append(StatuteResult(test.title, True, "Not all three parts are met: the uses are described "
+                                     "specifically, the replica does not replace in-person work, or a lawyer or "
+                                     "union negotiated."))
+    return out
 
 
 THREE_PART_TEST = "three-part-test"     # the check id of a statute's three-part-test finding

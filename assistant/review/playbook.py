@@ -38,6 +38,26 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Fallback:
+    label: str                                     # "Fallback 1", as in the clause library
+    by: tuple[re.Pattern, ...]
+
+
+@dataclass(frozen=True)
+class PositionRule:
+    """How a playbook position is graded for a whole contract (review/outcomes.py): which clauses speak
+    to it, which wording meets the standard position or a fallback, and, for a term, the month limits."""
+
+    name: str                                      # "Licence term"
+    addressed_by: tuple[re.Pattern, ...]
+    standard_by: tuple[re.Pattern, ...] = ()
+    fallbacks: tuple[Fallback, ...] = ()
+    applies_when: tuple[re.Pattern, ...] = ()      # the position applies only to contracts matching one
+    standard_months: float | None = None           # a fixed term up to this meets the standard position
+    fallback_months: tuple[float, ...] = ()        # ...up to these, Fallback 1, 2, ...
+
+
+@dataclass(frozen=True)
 class Check:
     id: str
     title: str
@@ -58,6 +78,8 @@ class Check:
     missing_why: str = ""                          # document-level: why its absence matters
     keywords: tuple[str, ...] = ()                 # fast pre-check: no keyword, no pattern can fire
     satisfied_scope: str = "sentence"              # where satisfied_by is looked for: sentence | clause
+    position: PositionRule | None = None           # how the whole contract is graded on this position
+    anywhere: tuple[re.Pattern, ...] = ()          # fire in any clause of a likeness or replica contract
 
     def may_fire(self, low_text: str) -> bool:
         return not self.keywords or any(k in low_text for k in self.keywords)
@@ -76,6 +98,8 @@ class Check:
                 value = float(raw)
             except ValueError:
                 return False
+        if "unit" in match.re.groupindex and (match.group("unit") or "").lower().startswith("month"):
+            value /= 12
         return value > self.numeric_above
 
 
@@ -101,6 +125,10 @@ class Playbook:
     in_place_of_work: tuple[re.Pattern, ...]
     specific_description: tuple[re.Pattern, ...]
     representation: tuple[re.Pattern, ...]
+    rights_references: tuple[re.Pattern, ...] = ()   # "the rights granted": the replica, in a replica agreement
+    unrelated_objects: tuple[re.Pattern, ...] = ()   # software, goods, trademarks: never a replica by context
+    duration_check: str = ""                         # the check decided by how long the grant lasts
+    death_check: str = ""                            # the check a survival past death raises
     _vectors: WeakKeyDictionary = field(default_factory=WeakKeyDictionary, repr=False)   # embedder -> vectors
 
     def may_concern_replica(self, text: str) -> bool:
@@ -160,6 +188,18 @@ def _source(raw: dict) -> Source:
     return Source(str(raw["doc"]), str(raw["section"]))
 
 
+def _position(raw: dict | None) -> PositionRule | None:
+    if not raw:
+        return None
+    duration = raw.get("duration") or {}
+    return PositionRule(
+        name=str(raw["name"]), addressed_by=_compile(raw.get("addressed_by")),
+        standard_by=_compile(raw.get("standard_by")), applies_when=_compile(raw.get("applies_when")),
+        fallbacks=tuple(Fallback(str(f["label"]), _compile(f.get("by"))) for f in raw.get("fallbacks") or ()),
+        standard_months=float(duration["standard"]) if "standard" in duration else None,
+        fallback_months=tuple(float(m) for m in duration.get("fallbacks") or ()))
+
+
 def _build(data: dict) -> Playbook:
     checks = []
     seen = set()
@@ -182,6 +222,7 @@ def _build(data: dict) -> Playbook:
             keywords=tuple(str(k).lower() for k in raw.get("keywords") or ()),
             satisfied_scope=str(raw.get("satisfied_scope", "sentence")),
             missing_why=" ".join(str((raw.get("document_level") or {}).get("missing_why", "")).split()),
+            position=_position(raw.get("position")), anywhere=_compile(triggers.get("anywhere")),
         )
         if check.severity not in SEVERITIES:
             raise ValueError(f"check {check.id}: severity must be one of {SEVERITIES}, got {check.severity!r}")
@@ -204,6 +245,10 @@ def _build(data: dict) -> Playbook:
         in_place_of_work=_compile(statutes["in_place_of_work"]),
         specific_description=_compile(statutes["specific_description"]),
         representation=_compile(statutes["representation"]),
+        rights_references=_compile(context.get("rights_references")),
+        unrelated_objects=_compile(context.get("unrelated_objects")),
+        duration_check=str(context.get("duration_check", "")),
+        death_check=str(context.get("death_check", "")),
     )
 
 
