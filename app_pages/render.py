@@ -66,6 +66,8 @@ def citation_label(citation: Citation) -> str:
 
 def citation_facts(citation: Citation, today: _dt.date | None = None) -> str:
     """Place, status, as-of date and when the source was last checked ("re-check due" when overdue)."""
+    if citation.kind == "contract":        # a quote from the user's own contract (assistant/contract/answer.py)
+        return "Your contract, as uploaded — it stays in this browser session"
     bits = []
     if place_name(citation.jurisdiction):
         bits.append(place_name(citation.jurisdiction))
@@ -106,3 +108,18 @@ def answer_markdown(text: str) -> str:
     safe = "\n".join(lines)
     safe = TAG_RE.sub(lambda m: f"{m.group(1) or ''}**{m.group(2)}{m.group(3)}** ", safe)
     return safe.replace(f"\\_{escape_markdown(DISCLAIMER)}\\_", f"_{DISCLAIMER}_")
+
+
+
+def positions_table(positions) -> str:
+    """The playbook positions as a Markdown table (escaped cells): position, outcome, clauses, what is given up."""
+    from assistant.review.report import where
+
+    rows = ["| Position | Outcome | Rests on | What you give up |", "|---|---|---|---|"]
+    for p in positions:
+        if p.outcome == "n/a":
+            continue
+        cells = [escape_markdown(p.position), f"**{escape_markdown(p.label)}**", escape_markdown(where(p) or "—"),
+                 escape_markdown(" ".join((p.gives_up or "—").split()))]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)

@@ -309,3 +309,44 @@ def test_cli_docx_has_tracked_changes(cli, tmp_path):
     assert result.exit_code == 0, result.output
     xml = zipfile.ZipFile(out).read("word/document.xml").decode("utf-8")
     assert "<w:ins " in xml and "<w:del " in xml
+
+
+def test_cli_json_has_the_summary_and_four_outcomes(cli, tmp_path):
+    path = tmp_path / "contract.txt"
+    path.write_text(RISKY, encoding="utf-8")
+    data = json.loads(CliRunner().invoke(cli, ["review", str(path), "--json"]).stdout)
+    outcomes = {p["outcome"] for p in data["positions"]}
+    assert outcomes <= {"met", "fallback", "unacceptable", "missing", "n/a"} and "unacceptable" in outcomes
+    assert data["summary"]["fix_first"] and data["summary"]["read_as"] == data["read_as"]
+    assert sum(data["summary"]["counts"].values()) == len(data["positions"])
+
+
+def test_cli_comments_only_docx_keeps_the_text(cli, tmp_path):
+    import zipfile
+
+    path, out = tmp_path / "contract.txt", tmp_path / "comments.docx"
+    path.write_text(RISKY, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["review", str(path), "--docx", str(out), "--comments-only"])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as docx:
+        xml = docx.read("word/document.xml").decode("utf-8")
+        comments = docx.read("word/comments.xml").decode("utf-8")
+    assert "<w:ins " not in xml and "<w:del " not in xml and "<w:commentRangeStart" in xml
+    assert "Perpetual or open-ended licence" in comments
+
+
+def test_cli_compare_with_the_template_reports_only_changes(cli, tmp_path):
+    from assistant.review.compare import template_contract
+
+    text = template_contract((builtin_corpus() / "templates" / "tpl-digital-replica-rider.md").read_text(encoding="utf-8"))
+    edited = "\n".join("6.2 The Client may sublicense the Digital Replica to any third party." if line.startswith("6.2 ")
+                       else line for line in text.split("\n"))
+    path = tmp_path / "edited.txt"
+    path.write_text(edited, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["review", str(path), "--compare-with", "template", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [c["after"]["ref"] for c in data["changes"]] == ["6.2"]
+    assert data["changes"][0]["judgement"] == "unacceptable" and data["unchanged_clauses"] > 20
+    markdown = CliRunner().invoke(cli, ["review", str(path), "--compare-with", "template"]).stdout
+    assert "Unacceptable: clause 6.2 changed" in markdown and "~~" in markdown

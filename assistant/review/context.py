@@ -25,6 +25,10 @@ REF_LIST_RE = re.compile(r"\b(?:sections?|clauses?|articles?|paragraphs?|§§?)\
 REF_RE = re.compile(r"\d{1,3}(?:\.\d{1,3})*(?:\([a-z0-9]{1,4}\))*", re.I)
 LEADING_REF_RE = re.compile(r"\s*(?:section|clause|article|paragraph|§)\s+(\d{1,3}(?:\.\d{1,3})*[A-Za-z]?)\s*[:.\-–—]\s", re.I)
 DEATH_RE = re.compile(r"\b(?:death|decease|demise|passing|post-?mortem|posthumous\w*)\b", re.I)
+OPENING = 2500         # characters of the opening that say what the agreement is about
+SUBJECT_RE = re.compile(r"\b(?:endorse\w*|sponsor\w*|spokes\w*|likeness|publicity|image rights|talent|models?|modell?ing|"
+                        r"influencer|ambassador|celebrity|personality|appearances?|personal services|promotion|"
+                        r"digital (?:replica|twin|double)|avatar|performer|athlete|artist)\b", re.I)
 PASTED_MAX = 3000      # characters: text this short with at most two clauses is a pasted clause
 
 
@@ -37,6 +41,7 @@ class ContractContext:
     defined_terms: dict[str, Term] = field(default_factory=dict)
     linked: frozenset[int] = frozenset()
     survival: tuple[tuple[Clause, tuple[Clause, ...]], ...] = ()
+    memo: dict = field(default_factory=dict, compare=False, repr=False)   # per-contract cache for detection
 
     @property
     def read_as(self) -> str:
@@ -81,9 +86,13 @@ def unrelated(playbook: Playbook, text: str) -> bool:
 
 
 def _about(seg: Segmentation, playbook: Playbook, replica: set[int], digital: bool) -> str:
-    if digital:
+    """What the agreement is about, from its opening (title, parties, recitals): a contract that only
+    mentions an image somewhere (a collaboration or supply agreement) is not a likeness agreement."""
+    opening = " ".join(c.text for c in seg.clauses[:6])[:OPENING]
+    subject = SUBJECT_RE.search(opening) or any(p.search(opening) for p in playbook.replica + playbook.likeness)
+    if digital and subject:
         return "digital-replica"
-    if replica:
+    if replica and subject:
         return "likeness"
     if any(any(p.search(c.text) for p in playbook.talent) for c in seg.clauses[:400]):
         return "talent"

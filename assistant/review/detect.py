@@ -181,12 +181,13 @@ def detect_in_context(seg: Segmentation, playbook: Playbook, embedder: Embedder 
         if TABLE_OF_CONTENTS_RE.match(text):
             continue
         fired = set()
+        low = text.lower()
         meanings = _meanings(seg, clause)
         heading = " ".join(clause.path[:-1])
         headed = playbook.may_concern_replica(heading) and any_match(patterns, heading)
         for check in playbook.checks:
             if not _allowed(check, clause.ordinal in replica, contract_replica, talent):
-                if contract_replica and check.anywhere:
+                if contract_replica and check.anywhere and check.may_fire(low):
                     phrase = positive(playbook, check.anywhere, text)
                     if phrase is not None:
                         hits.append(Flag(check, clause, "anywhere", phrase.group(0)))
@@ -197,7 +198,7 @@ def detect_in_context(seg: Segmentation, playbook: Playbook, embedder: Embedder 
             if phrase is not None and check.id == playbook.duration_check:
                 phrase = _open_ended(text, phrase, ctx)
             via = "pattern"
-            if phrase is None and check.anywhere:
+            if phrase is None and check.anywhere and check.may_fire(low):
                 found = positive(playbook, check.anywhere, text)
                 phrase, via = (found.group(0), "anywhere") if found else (None, via)
             if phrase is None and meanings and clause.kind != "definition":
@@ -242,7 +243,7 @@ def _through_definitions(playbook: Playbook, check: Check, text: str, meanings: 
     Period", where the Licence Period is the life of copyright). Each (check, term) is raised once, on the
     first clause that uses the term."""
     for term, meaning in meanings:
-        if (check.id, term) in done:
+        if (check.id, term) in done or not _fires_alone(playbook, check, term, meaning, ctx):
             continue
         combined = text + "\n" + meaning
         phrase = pattern_fires(playbook, check, combined)
@@ -252,6 +253,15 @@ def _through_definitions(playbook: Playbook, check: Check, text: str, meanings: 
             done.add((check.id, term))
             return phrase, term
     return None, ""
+
+
+def _fires_alone(playbook: Playbook, check: Check, term: str, meaning: str, ctx: ContractContext) -> bool:
+    """Does the check fire on the definition by itself? Computed once per (check, term) and contract: a
+    definition that raises nothing alone cannot make a clause raise it (the fast path for long contracts)."""
+    key = (check.id, term)
+    if key not in ctx.memo:
+        ctx.memo[key] = pattern_fires(playbook, check, meaning) is not None
+    return ctx.memo[key]
 
 
 def _open_ended(text: str, phrase: str, ctx: ContractContext) -> str | None:

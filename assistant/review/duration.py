@@ -25,6 +25,7 @@ NUMBER = r"(?P<n>\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in WORDS)
 UNIT = r"(?P<unit>day|week|month|year)s?"
 #: "twelve (12) months", "12-month", "a period of two years", "18 calendar months"
 PERIOD_RE = re.compile(NUMBER + r"(?:\s*\(\d+\))?[\s-]+(?:calendar\s+|full\s+|consecutive\s+)?" + UNIT + r"\b", re.I)
+UNIT_HINT_RE = re.compile(r"(?:day|week|month|year)s?\b", re.I)
 MONTHS = ("january february march april may june july august september october november december").split()
 DATE_RE = re.compile(
     r"\b(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>" + "|".join(MONTHS) + r")\s+(?P<y1>20\d\d)"
@@ -118,6 +119,8 @@ def _number(raw: str) -> float | None:
 def periods(text: str) -> list[tuple[float, re.Match]]:
     """Every "N units" period in `text`, in months, with its match."""
     out = []
+    if not UNIT_HINT_RE.search(text):
+        return out
     for m in PERIOD_RE.finditer(text):
         n = _number(m.group("n"))
         if n is not None:

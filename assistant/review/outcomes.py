@@ -29,6 +29,7 @@ OUTCOME_LABEL = {"met": "Meets our standard position", "fallback": "Meets a fall
                  "unacceptable": "Unacceptable", "missing": "Missing", "n/a": "Does not apply"}
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 FIX_FIRST = 3
+MAX_TERM_CLAUSES = 60     # a term is stated early and in few places; long contracts are not read for it twice
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def _by_duration(check: Check, clauses: list[Clause], g: Grading) -> tuple[str, 
     """(outcome, fallback label, reason, clauses) from the longest fixed term the clauses give."""
     rule = check.position
     terms: list[tuple[Term, Clause]] = []
-    for c in clauses:
+    for c in clauses[:MAX_TERM_CLAUSES]:
         term = term_of(_text(c), g.ctx.defined_terms, today=g.today)
         if term.kind == "fixed":
             terms.append((term, c))
