@@ -52,6 +52,12 @@ class Settings:
     # Chroma: embedded (PersistentClient under home) unless chroma_host is set.
     chroma_host: str = ""
     chroma_port: int = 8000
+    # Several processes over one Chroma server (server mode): the shared library folder, how often a process
+    # looks for a newer index (seconds), the indexing lease's lifetime and how long a second indexer waits.
+    library_path: Path | None = None   # None: home/library
+    refresh_seconds: float = 2.0
+    lease_seconds: float = 30.0
+    index_wait_seconds: float = 10.0
     # Retrieval
     k: int = 6                      # passages handed to the answer
     k_dense: int = 40               # candidates from each retriever before fusion
@@ -80,6 +86,8 @@ class Settings:
     verbose: bool = False           # model-loading progress bars and library messages on stderr
     # Web app
     staff_passphrase: str = field(default="", repr=False)  # empty: adding to the shared library is off
+    # HTTP API (`twinguard serve`)
+    api_token: str = field(default="", repr=False)  # bearer token for staff routes; empty: they are off
 
     @property
     def chroma_dir(self) -> Path:
@@ -87,8 +95,9 @@ class Settings:
 
     @property
     def library_dir(self) -> Path:
-        """Documents staff add through the web app; indexed together with the corpus."""
-        return self.home / "library"
+        """Documents staff add through the web app; indexed together with the corpus. A shared volume when
+        several processes serve one Chroma server (TWINGUARD_LIBRARY_DIR)."""
+        return self.library_path or self.home / "library"
 
     @property
     def keyword_dir(self) -> Path:
@@ -114,6 +123,8 @@ class Settings:
             values["chroma_host"] = env["TWINGUARD_CHROMA_HOST"]
         if env.get("TWINGUARD_CHROMA_PORT"):
             values["chroma_port"] = int(env["TWINGUARD_CHROMA_PORT"])
+        if env.get("TWINGUARD_LIBRARY_DIR"):
+            values["library_path"] = Path(env["TWINGUARD_LIBRARY_DIR"]).expanduser()
         if env.get("TWINGUARD_LLM"):
             values["llm"] = env["TWINGUARD_LLM"].strip()
         if env.get("TWINGUARD_LLM_BASE_URL"):
@@ -123,6 +134,9 @@ class Settings:
         if key:
             values["llm_api_key"] = key
         for name, kind, what in (("llm_timeout", float, "a number of seconds"),
+                                 ("refresh_seconds", float, "a number of seconds"),
+                                 ("lease_seconds", float, "a number of seconds"),
+                                 ("index_wait_seconds", float, "a number of seconds"),
                                  ("llm_max_tokens", int, "a whole number of tokens")):
             key = ENV_PREFIX + name.upper()
             if env.get(key):
@@ -134,6 +148,8 @@ class Settings:
             values["verbose"] = True
         if env.get("TWINGUARD_STAFF_PASSPHRASE"):
             values["staff_passphrase"] = env["TWINGUARD_STAFF_PASSPHRASE"]
+        if env.get("TWINGUARD_API_TOKEN"):
+            values["api_token"] = env["TWINGUARD_API_TOKEN"]
         if env.get("TWINGUARD_COLLECTION"):
             values["collection"] = env["TWINGUARD_COLLECTION"]
         for name in ("k", "k_dense", "k_keyword", "chunk_size", "chunk_overlap", "min_chunk", "max_question_chars",
@@ -160,6 +176,9 @@ class Settings:
             raise ValueError(f"The LLM reply limit must be > 0 tokens, got {self.llm_max_tokens}.")
         if self.llm_timeout <= 0:
             raise ValueError(f"The LLM timeout must be > 0 seconds, got {self.llm_timeout}.")
+        if self.refresh_seconds < 0 or self.index_wait_seconds < 0 or self.lease_seconds <= 0:
+            raise ValueError("refresh_seconds and index_wait_seconds must be >= 0 and lease_seconds > 0, got "
+                             f"{self.refresh_seconds}, {self.index_wait_seconds} and {self.lease_seconds}.")
         if not 0.0 <= self.dense_weight <= 1.0:
             raise ValueError(f"dense_weight must be between 0 and 1, got {self.dense_weight}")
         if self.chunk_overlap >= self.chunk_size:

@@ -21,10 +21,10 @@ from assistant.draft.assemble import draft_rider
 from assistant.draft.clauselib import has_library, load_library
 from assistant.draft.rider import Rider, RiderParams
 from assistant.errors import GenerationError, LoadError
-from assistant.index.catalog import Catalog
 from assistant.index.embeddings import MiniLMEmbedder
-from assistant.index.indexer import Indexer, IndexReport, Progress
+from assistant.index.indexer import IndexReport, Progress
 from assistant.index.sections import FileSections, has_body
+from assistant.index.shared import indexer_for, open_catalog
 from assistant.index.store import ChromaStore
 from assistant.ingest.loaders import load_bytes, too_big
 from assistant.plan.planner import QuestionPlan, make_plan
@@ -32,12 +32,19 @@ from assistant.protocols import Embedder, Generator, SectionSource, VectorStore
 from assistant.redline.tracked import tracked_changes_docx
 from assistant.retrieve.conversation import contextualize
 from assistant.retrieve.retriever import HybridRetriever, Mode
+from assistant.review.compare import Comparison, compare, template_contract
+from assistant.review.detect import default_playbook
 from assistant.review.findings import Review, review
-from assistant.review.report import edits_for
+from assistant.review.report import docx_preface, edits_for
 from assistant.types import Answer, Document, Filters, Hit
+
+if typing.TYPE_CHECKING:
+    from assistant.contract.session import ContractSession
 
 #: How many of the asked place's own passages join the evidence, so that its law can lead.
 OWN_PASSAGES = 3
+#: The template a contract is compared with when no original is given.
+RIDER_TEMPLATE = "tpl-digital-replica-rider"
 #: Kinds whose names are topics ("power of attorney"), so naming one is not naming a source.
 TOPIC_KINDS = frozenset({"clause-library", "faq"})
 #: A template counts as named only when the question asks about a template ("a digital twin licence" is a topic).
@@ -54,7 +61,7 @@ class TwinGuard:
         self.settings = settings
         self.embedder = embedder or MiniLMEmbedder(batch_size=settings.embed_batch_size, quiet=not settings.verbose)
         self.store = store or ChromaStore.from_settings(settings)
-        self.catalog = Catalog(settings.home / "catalog.sqlite3")
+        self.catalog = open_catalog(settings, self.store)      # on the Chroma server in server mode
         self.retriever = HybridRetriever(settings, self.embedder, self.store, self.catalog)
         self._generator = generator
         self._scorer = None
@@ -62,7 +69,7 @@ class TwinGuard:
 
     def index(self, corpus: Path | None = None, *, rebuild: bool = False,
               progress: Progress | None = None) -> IndexReport:
-        report = Indexer(self.settings, self.embedder, self.store, self.catalog).run(
+        report = indexer_for(self.settings, self.embedder, self.store, self.catalog).run(
             corpus, rebuild=rebuild, progress=progress)
         self.retriever.refresh(force=True)
         return report
@@ -77,19 +84,27 @@ class TwinGuard:
         filters = filters or Filters(jurisdiction=scope(jurisdiction))
         return self.retriever.search(query, k, filters, mode=mode, doc_aware=doc_aware)
 
-    def ask(self, question: str, *, jurisdiction: str | None = None, history: Sequence[str] = ()) -> Answer:
+    def ask(self, question: str, *, jurisdiction: str | None = None, history: Sequence[str] = (),
+            contract: ContractSession | None = None) -> Answer:
         """Answer a question; `history` holds the earlier questions of the conversation, so that a
         follow-up like "and in California?" is understood. A place named in the question narrows the
-        sources when no jurisdiction is chosen."""
+        sources when no jurisdiction is chosen. With `contract` (from `open_contract`), the answer quotes
+        the contract's clauses first, then the law."""
         final = None
-        for item in self.ask_stream(question, jurisdiction=jurisdiction, history=history, stream=False):
+        for item in self.ask_stream(question, jurisdiction=jurisdiction, history=history, stream=False,
+                                    contract=contract):
             final = item
         return final
 
     def ask_stream(self, question: str, *, jurisdiction: str | None = None, history: Sequence[str] = (),
-                   stream: bool = True) -> Iterator[str | Answer]:
+                   stream: bool = True, contract: ContractSession | None = None) -> Iterator[str | Answer]:
         """Yield verified text pieces while an LLM writes (when one is configured), then the Answer."""
         question = check_question(question, self.settings)
+        if contract is not None:             # about the user's own contract: its clauses, then the law
+            from assistant.contract.answer import ask_stream as ask_about_contract
+
+            yield from ask_about_contract(self, contract, question, jurisdiction, history, stream)
+            return
         plan = self._plan(question, jurisdiction, history)
         standalone = plan.question
         hits, by_place = self._evidence(plan)
@@ -208,15 +223,45 @@ class TwinGuard:
             raise LoadError(name, too_big(len(data), self.settings.max_file_bytes))
         return load_bytes(data, name, self.settings.limits)
 
+    def open_contract(self, data: bytes | str, name: str) -> ContractSession:
+        """A contract to ask about (file bytes, or pasted text as str): read with the configured limits and
+        indexed in memory for this session only — never stored, never in the shared index, never logged."""
+        from assistant.contract.session import open_session
+
+        return open_session(data, name, self.embedder, self.settings, reviewer=self.review)
+
     def review(self, contract: str | Document, jurisdiction: str | None = None, *,
                whole_contract: bool | None = None) -> Review:
         """Check a contract (or one pasted clause) against the digital-replica playbook."""
         return review(contract, self.sections(), jurisdiction, embedder=self.embedder, corpus=self.settings.corpus,
                       whole_contract=whole_contract)
 
-    def review_docx(self, result: Review, title: str) -> bytes:
-        """The reviewed contract as DOCX, each suggestion a tracked change."""
-        return tracked_changes_docx(result.text, edits_for(result), f"Review: {title}")
+    def review_docx(self, result: Review, title: str, *, comment_only: bool = False) -> bytes:
+        """The reviewed contract as DOCX after a one-page summary: each suggestion a tracked change with its
+        reason and sources as a Word comment, or (`comment_only`) the text untouched with comments only."""
+        return tracked_changes_docx(result.text, edits_for(result, comment_only=comment_only), f"Review: {title}",
+                                    preface=docx_preface(result))
+
+    def compare(self, edited: str | Document, base: str | Document | None = None,
+                jurisdiction: str | None = None) -> Comparison:
+        """What changed from `base` (default: TwinGuard's digital-replica rider template) to `edited`,
+        each change judged against the playbook."""
+        if base is None:
+            path = self._template_path()
+            base = Document(id="template", text=template_contract(path.read_text(encoding="utf-8")),
+                            meta={"title": "TwinGuard's digital replica rider (template)"})
+        base_doc = base if isinstance(base, Document) else Document(id="original", text=base,
+                                                                     meta={"title": "the original"})
+        title = base_doc.title
+        return compare(self.review(base_doc, jurisdiction), self.review(edited, jurisdiction), title,
+                       default_playbook())
+
+    def _template_path(self) -> Path:
+        for root in (self.settings.corpus, builtin_corpus()):
+            path = root / "templates" / f"{RIDER_TEMPLATE}.md"
+            if path.is_file():
+                return path
+        raise LoadError(RIDER_TEMPLATE, "the digital replica rider template is not in the corpus")
 
     def draft(self, params: RiderParams, library: Path | None = None) -> Rider:
         """A rider, every clause with its sources, from the clause library of `library` when given (it must

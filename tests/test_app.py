@@ -95,7 +95,20 @@ def test_check_a_pasted_clause_shows_findings_and_downloads(app):
     assert any("High risk" in t for t in titles), titles
     assert any("perpetual" in t.lower() or "term" in t.lower() for t in titles), titles
     labels = [b.label for b in app.get("download_button")]
-    assert labels == ["Word (tracked changes)", "Markdown", "JSON"]
+    assert labels == ["Word (tracked changes)", "Word (comments only)", "Markdown", "JSON"]
+    assert [m.label for m in app.metric] == ["Unacceptable", "Missing", "Fallback", "Meets standard"]
+    assert any("Fix these first" in m.value for m in app.markdown)
+
+
+def test_compare_an_edited_clause_with_the_template(app):
+    app.switch_page("app_pages/check.py").run()
+    app.radio[0].set_value("Compare with our template or an earlier version").run()
+    app.text_area(key="pasted").input("6.2 The Client may sublicense the Digital Replica to any third party.")
+    app.button[0].click().run()
+    assert not app.exception
+    titles = [e.label for e in app.expander]
+    assert any(t.startswith("Unacceptable: clause 6.2 changed") for t in titles), titles
+    assert [b.label for b in app.get("download_button")] == ["Markdown", "JSON"]
 
 
 def test_check_with_nothing_entered_is_a_friendly_message(app):

@@ -89,6 +89,37 @@ def test_reviewed_contract_stays_out_of_index_disk_temp_and_logs(fresh, tmp_path
     assert mark not in out and mark not in err
 
 
+def test_a_contract_asked_about_stays_out_of_index_disk_temp_and_logs(fresh, tmp_path, monkeypatch, caplog, capfd):
+    """Asking about an uploaded contract (issue 16): it is read, indexed and reviewed in memory only."""
+    fresh.index()
+    home = fresh.settings.home
+    before_chunks = fresh.store.count()
+    private_tmp = tmp_path / "private-tmp"
+    private_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
+    monkeypatch.setenv("TMPDIR", str(private_tmp))
+    caplog.set_level(logging.DEBUG)
+    mark = marker()
+
+    session = fresh.open_contract(contract_docx(mark), "my-contract.docx")      # the upload, in memory
+    assert mark not in repr(session)
+    answer = fresh.ask("How long can the Agency use my digital replica?", contract=session)
+    assert any(c.kind == "contract" for c in answer.citations), "the answer must quote the contract"
+    assert answer.contract_findings or session.review.findings, "the contract must have been reviewed"
+    fresh.ask(f"Who is {mark}?", contract=session)
+
+    assert fresh.store.count() == before_chunks
+    assert not fresh.store._connect().get(where_document={"$contains": mark}, include=[])["ids"]
+    assert not any(mark in c.text for c in fresh.catalog.iter_chunks())
+    other = type(fresh)(fresh.settings, embedder=fresh.embedder)         # another user's view of the index
+    assert not any(mark.lower() in h.chunk.text.lower() for h in other.search(f"{mark} digital replica", 20))
+    assert files_containing(home, mark) == []
+    assert list(private_tmp.iterdir()) == []
+    assert mark not in caplog.text
+    out, err = capfd.readouterr()
+    assert mark not in out and mark not in err
+
+
 def all_text(at) -> str:
     parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.label for e in at.expander]
     return " ".join(str(p) for p in parts)

@@ -14,12 +14,12 @@ from lxml import etree
 
 from assistant.config import builtin_corpus
 from assistant.index.sections import FileSections
+from assistant.redline.tracked import tracked_changes_docx
 from assistant.review.compare import template_contract
 from assistant.review.detect import detect_checks
 from assistant.review.duration import term_of
 from assistant.review.findings import review
 from assistant.review.report import docx_preface, edits_for, summary_lines, to_markdown
-from assistant.redline.tracked import tracked_changes_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SECTIONS = FileSections(builtin_corpus())

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 from rich.markup import escape
 
-from assistant.cli import corpus, doctor, draft, evaluate, review
+from assistant.cli import corpus, doctor, draft, evaluate, review, serve
 from assistant.cli.common import VERBOSE, boundary, err, open_twinguard, out, quiet_libraries, settings
 from assistant.errors import AssistantError, LoadError
 from assistant.plan.planner import answering_for
@@ -89,11 +89,9 @@ def search(query: str, k: int = typer.Option(8, "-k", help="How many passages.")
     ensure_index(tg)
     hits = tg.search(query, k, jurisdiction=jurisdiction, mode=mode)
     if as_json:
-        out.print_json(json.dumps([{"rank": i, "score": round(h.score, 4), "via": h.via,
-                                    "doc_id": h.chunk.doc_id, "title": h.meta.get("title", ""),
-                                    "section": h.chunk.section, "page": h.chunk.page,
-                                    "start": h.chunk.start, "end": h.chunk.end, "text": h.chunk.text}
-                                   for i, h in enumerate(hits, 1)], ensure_ascii=False))
+        from assistant.serve.shapes import hit_rows
+
+        out.print_json(json.dumps(hit_rows(hits), ensure_ascii=False))
         return
     for i, h in enumerate(hits, 1):
         out.print(f"[bold]{i}. {escape(h.chunk.section)}[/bold]  [dim]{h.score:.3f} {h.via} · "
@@ -107,7 +105,9 @@ def search(query: str, k: int = typer.Option(8, "-k", help="How many passages.")
 def ask(question: Optional[str] = typer.Argument(None, help="The question, or - to read one per line from stdin."),
         file: Optional[Path] = typer.Option(None, "--file", "-f", help="Questions, one per line."),
         jurisdiction: Optional[str] = typer.Option(None, "--jurisdiction", "-j", help="e.g. EU, US-NY, US-CA, all"),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON (one object per line for many questions).")):
+        as_json: bool = typer.Option(False, "--json", help="Print JSON (one object per line for many questions)."),
+        contract: Optional[Path] = typer.Option(None, "--contract", help="Your contract (.pdf, .docx, .txt): answers "
+                                                "quote its clauses, then the law. Read in memory, never stored.")):
     """Answer a question from the sources, each point with a numbered citation."""
     many: list[str] | None = None
     if file is not None:
@@ -121,15 +121,21 @@ def ask(question: Optional[str] = typer.Argument(None, help="The question, or - 
         raise AssistantError("Give a question, --file F, or - to read questions from stdin.")
     tg = open_twinguard()
     ensure_index(tg)
+    session = None
+    if contract is not None:              # read and indexed in memory for this command only
+        from assistant.contract.session import read_contract_file
+
+        session = tg.open_contract(read_contract_file(contract, tg.settings.max_file_bytes), contract.name)
+        err.print(f"[dim]Using your contract: {escape(session.summary())}[/dim]")
     if many is not None:
         for q in many:
             try:
-                answer = tg.ask(q, jurisdiction=jurisdiction).to_dict()
+                answer = tg.ask(q, jurisdiction=jurisdiction, contract=session).to_dict()
             except AssistantError as exc:
                 answer = {"question": q, "error": str(exc), "refused": True, "citations": []}
             out.file.write(json.dumps(answer, ensure_ascii=False) + "\n")
         return
-    answer = tg.ask(question, jurisdiction=jurisdiction)
+    answer = tg.ask(question, jurisdiction=jurisdiction, contract=session)
     if as_json:
         out.file.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
@@ -147,6 +153,8 @@ def ask(question: Optional[str] = typer.Argument(None, help="The question, or - 
         out.print(f"[{c.n}] {escape(c.title)} — {escape(extra)}")
         if c.url:
             out.print(f"    {escape(c.url)}")
+    for finding in getattr(answer, "contract_findings", ()):     # beside an answer about your contract
+        out.print(escape(finding["line"]))
 
 
 @app.command("eval-retrieval")
@@ -199,7 +207,7 @@ def eval_retrieval(bench: Path = typer.Argument(..., help="Benchmark JSON (Legal
     out.print("R@k    " + "".join(f"{100 * result['recall'][k]:>7.1f}%" for k in k_values))
 
 
-for module in (review, draft, evaluate, doctor, corpus):
+for module in (review, draft, evaluate, doctor, corpus, serve):
     module.register(app)
 
 

@@ -1,4 +1,5 @@
-"""The catalog: a small SQLite file beside the vector store listing indexed documents and their chunks.
+"""The catalog: a small SQLite file beside the vector store listing indexed documents and their chunks
+(`Catalog`, embedded mode; `index.shared.ChromaCatalog` keeps the same records on a Chroma server).
 
 It is the record of what is indexed (content hash per file, for incremental indexing), the source of
 chunk texts for the keyword index, and the commit point of indexing: a document counts as indexed only
@@ -13,7 +14,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Protocol
 
 from assistant.types import Chunk
 
@@ -52,6 +53,38 @@ class DocRecord:
     n_chunks: int
     n_chars: int
     indexed_at: float
+
+
+class CatalogStore(Protocol):
+    """The record of what is indexed and the commit point of indexing. Real: `Catalog` (SQLite, one data
+    directory) and `index.shared.ChromaCatalog` (records on the Chroma server, shared by every process)."""
+
+    def documents(self) -> dict[str, DocRecord]: ...
+
+    def put_document(self, doc_id: str, path: str, sha256: str, meta: dict, chunks: list[Chunk],
+                     n_chars: int, replaces: str | None = None) -> None: ...
+
+    def delete_document(self, doc_id: str) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def iter_chunks(self) -> Iterator[Chunk]: ...
+
+    def chunks(self, ids: Iterable[str]) -> dict[str, Chunk]: ...
+
+    def doc_chunks(self, doc_id: str) -> list[Chunk]: ...
+
+    def count_chunks(self) -> int: ...
+
+    def get_state(self, key: str, default: str = "") -> str: ...
+
+    def set_state(self, key: str, value: str) -> None: ...
+
+    def delete_state(self, key: str) -> None: ...
+
+    def state_keys(self, prefix: str) -> list[str]: ...
+
+    def close(self) -> None: ...
 
 
 class Catalog:

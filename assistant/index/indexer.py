@@ -14,11 +14,11 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from assistant.config import Settings
 from assistant.errors import IndexBusyError, LoadError
-from assistant.index.catalog import Catalog
+from assistant.index.catalog import CatalogStore
 from assistant.index.keyword import KeywordIndex
 from assistant.ingest.chunking import chunk_document, embedding_text
 from assistant.ingest.loaders import iter_files, load_bytes, sha256_bytes, too_big
@@ -46,6 +46,16 @@ class IndexReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A document extracted earlier (a staff upload kept in the shared store): its path and hash, and how to
+    fetch it (only when it must be indexed)."""
+
+    path: str
+    sha256: str
+    fetch: Callable[[], Document | None]
 
 
 @contextmanager
@@ -78,9 +88,13 @@ def chunk_meta(doc: Document, chunk: Chunk) -> dict:
 
 
 class Indexer:
-    """Keeps the vector store, the catalog and the keyword index in step with a folder of documents."""
+    """Keeps the vector store, the catalog and the keyword index in step with a folder of documents.
 
-    def __init__(self, settings: Settings, embedder: Embedder, store: VectorStore, catalog: Catalog):
+    This is the embedded mode (one data directory, a file lock); `index.shared.SharedIndexer` overrides the
+    hooks (`_hold`, `_reconcile`, `_drop_all`, `_sources`, `_check`, `_remove`, `_pending`, `_publish`) for
+    several processes over one server."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, store: VectorStore, catalog: CatalogStore):
         self.settings = settings
         self.embedder = embedder
         self.store = store
@@ -91,24 +105,80 @@ class Indexer:
         corpus = Path(corpus or self.settings.corpus)
         started = time.perf_counter()
         report = IndexReport()
-        with index_lock(self.settings.home):
+        with self._hold():
             if rebuild:
-                self.store.reset()
-                self.catalog.clear()
-            self._finish_pending()
-            roots = [(corpus, "")]
-            if self.settings.library_dir.is_dir():
-                roots.append((self.settings.library_dir, LIBRARY_PREFIX))
-            self._sync(roots, report, progress)
-            if report.changed or rebuild or not (self.settings.keyword_dir / "ids.json").exists():
-                self.rebuild_keyword_index()
+                self._drop_all()
+            self._reconcile()
+            roots, extracted = self._sources(corpus, report)
+            self._sync(roots, report, progress, extracted)
+            self._publish(report, rebuild)
         report.seconds = time.perf_counter() - started
         return report
 
+    # -- the hooks (embedded mode) ------------------------------------------------------------------
+
+    def _hold(self):
+        """The lock held for the whole run."""
+        return index_lock(self.settings.home)
+
+    def _reconcile(self) -> None:
+        """Undo what a killed run left half done, before anything else is written."""
+        self._finish_pending()
+
+    def _drop_all(self) -> None:
+        """Forget everything indexed (`rebuild`)."""
+        self.store.reset()
+        self.catalog.clear()
+
+    def _sources(self, corpus: Path, report: IndexReport) -> tuple[list[tuple[Path, str]], list[Extracted]]:
+        """What to index: (folder, path prefix) pairs, and documents extracted earlier."""
+        roots = [(corpus, "")]
+        if self.settings.library_dir.is_dir():
+            roots.append((self.settings.library_dir, LIBRARY_PREFIX))
+        return roots, []
+
+    def _check(self) -> None:
+        """Called before each commit: may this run still write?"""
+
+    def _remove(self, doc_id: str) -> None:
+        """Remove a document whose file is gone: its vectors, then its catalog rows (which hold its texts)."""
+        self.store.delete_doc(doc_id)
+        self.catalog.delete_document(doc_id)
+
+    def _publish(self, report: IndexReport, rebuild: bool) -> None:
+        """Make the run's changes visible to searches."""
+        if report.changed or rebuild or not (self.settings.keyword_dir / "ids.json").exists():
+            self.rebuild_keyword_index()
+
     # -- the work ---------------------------------------------------------------------------------
 
-    def _sync(self, roots: list[tuple[Path, str]], report: IndexReport, progress: Progress | None) -> None:
-        """Bring the index in line with the files under `roots` ((folder, path prefix) pairs)."""
+    def read_file(self, path: Path, rel: str, report: IndexReport) -> bytes | None:
+        """A file's bytes, or None with the reason in `report.problems`."""
+        try:
+            size = path.stat().st_size
+            if size > self.settings.max_file_bytes:
+                raise LoadError(rel, too_big(size, self.settings.max_file_bytes))
+            return path.read_bytes()
+        except LoadError as exc:
+            report.problems.append(str(exc))
+        except OSError as exc:
+            report.problems.append(f"{rel}: cannot read file ({exc.strerror or exc.__class__.__name__})")
+        return None
+
+    def load(self, data: bytes, rel: str, report: IndexReport) -> Document | None:
+        """A file's bytes as a Document, or None with the reason in `report.problems`."""
+        try:
+            doc, warnings = load_bytes(data, rel, self.settings.limits)
+        except LoadError as exc:
+            report.problems.append(str(exc))
+            return None
+        report.warnings.extend(f"{rel}: {w}" for w in warnings)
+        return doc
+
+    def _sync(self, roots: list[tuple[Path, str]], report: IndexReport, progress: Progress | None,
+              extracted: Iterable[Extracted] = ()) -> None:
+        """Bring the index in line with the files under `roots` ((folder, path prefix) pairs) and the
+        `extracted` documents."""
         for corpus, _ in roots:
             if not corpus.exists():
                 raise LoadError(str(corpus), "corpus folder does not exist")
@@ -119,30 +189,24 @@ class Indexer:
         todo: list[tuple[Document, str | None]] = []
         files = [(path, prefix + path.relative_to(corpus if corpus.is_dir() else corpus.parent).as_posix())
                  for corpus, prefix in roots for path in iter_files(corpus)]
-        for path, rel in files:
+        entries = [(rel, path) for path, rel in files] + [(item.path, item) for item in extracted]
+        for rel, entry in entries:
             seen_paths.add(rel)
-            try:
-                size = path.stat().st_size
-                if size > self.settings.max_file_bytes:
-                    raise LoadError(rel, too_big(size, self.settings.max_file_bytes))
-                data = path.read_bytes()
-            except LoadError as exc:
-                report.problems.append(str(exc))
-                continue
-            except OSError as exc:
-                report.problems.append(f"{rel}: cannot read file ({exc.strerror or exc.__class__.__name__})")
-                continue
+            if isinstance(entry, Path):
+                data = self.read_file(entry, rel, report)
+                if data is None:
+                    continue
+                sha = sha256_bytes(data)
+            else:
+                data, sha = None, entry.sha256
             previous = by_path.get(rel)
-            if previous and previous.sha256 == sha256_bytes(data) and previous.n_chunks > 0:
+            if previous and previous.sha256 == sha and previous.n_chunks > 0:
                 seen_ids[previous.doc_id] = rel
                 report.unchanged += 1
                 continue
-            try:
-                doc, warnings = load_bytes(data, rel, self.settings.limits)
-            except LoadError as exc:
-                report.problems.append(str(exc))
+            doc = entry.fetch() if data is None else self.load(data, rel, report)
+            if doc is None:
                 continue
-            report.warnings.extend(f"{rel}: {w}" for w in warnings)
             if doc.id in seen_ids:
                 report.problems.append(f"{rel}: id '{doc.id}' is already used by {seen_ids[doc.id]}; skipped")
                 continue
@@ -153,8 +217,7 @@ class Indexer:
         # Files that disappeared are removed; a file that changed but no longer loads keeps its old version.
         for rec in known.values():
             if rec.path not in seen_paths:
-                self.store.delete_doc(rec.doc_id)
-                self.catalog.delete_document(rec.doc_id)
+                self._remove(rec.doc_id)
                 report.removed.append(rec.doc_id)
         self._embed_and_store(todo, known, report, progress)
 
@@ -187,22 +250,30 @@ class Indexer:
             doc_vectors = vectors[offset:offset + len(chunks)]
             offset += len(chunks)
             replaces = old_id if old_id and old_id != doc.id else None
+            self._check()
             for pending in (doc.id, replaces):
                 if pending:
-                    self.catalog.set_state(PENDING + pending, "1")
+                    self._pending(pending, True)
             self.store.add(chunks, doc_vectors, [chunk_meta(doc, c) for c in chunks])
             self.catalog.put_document(doc.id, doc.path, doc.sha256, dict(doc.meta), chunks, len(doc.text),
                                       replaces=replaces)
             if replaces:
                 self.store.delete_doc(replaces)
-                self.catalog.delete_state(PENDING + replaces)
+                self._pending(replaces, False)
             self._drop_stale_vectors(doc.id, {c.id for c in chunks})
-            self.catalog.delete_state(PENDING + doc.id)
+            self._pending(doc.id, False)
             (report.updated if doc.id in known or old_id else report.added).append(doc.id)
             done += 1
             if progress:
                 progress(done, total, doc.path)
         return done
+
+    def _pending(self, doc_id: str, on: bool) -> None:
+        """Mark a document whose vectors may be written but not committed (undone by `_finish_pending`)."""
+        if on:
+            self.catalog.set_state(PENDING + doc_id, "1")
+        else:
+            self.catalog.delete_state(PENDING + doc_id)
 
     def _finish_pending(self) -> None:
         """A killed run may have stored vectors it never committed: keep only what the catalog lists."""

@@ -1,5 +1,7 @@
-"""The shared library: documents staff add through the web app, stored under the data directory and
-indexed with the corpus. Also the listing behind the Sources page."""
+"""The shared library: documents staff add through the web app, stored in the library folder
+(`Settings.library_dir`: under the data directory, or a shared volume set by TWINGUARD_LIBRARY_DIR) and
+indexed with the corpus; over a Chroma server the indexer also keeps their extracted text on the server.
+Also the listing behind the Sources page."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.index.catalog import Catalog
+from assistant.index.catalog import CatalogStore
 from assistant.ingest.loaders import SUPPORTED, load_bytes, too_big
 
 SAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -61,7 +63,7 @@ def add_to_library(settings: Settings, name: str, data: bytes) -> Path:
     return target
 
 
-def list_sources(catalog: Catalog) -> list[SourceRow]:
+def list_sources(catalog: CatalogStore) -> list[SourceRow]:
     rows = []
     for rec in catalog.documents().values():
         meta = rec.meta

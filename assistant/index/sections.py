@@ -34,7 +34,8 @@ class FileSections:
             self._paths = {}
             for root in self.roots:
                 for path in sorted(root.rglob("*.md")) if root.is_dir() else ():
-                    match = re.search(r"^id:\s*([a-z0-9][a-z0-9-]*)\s*$", path.read_text("utf-8", "replace")[:2000], re.M)
+                    head = path.read_text("utf-8", "replace")[:2000]
+                    match = re.search(r"^id:\s*([a-z0-9][a-z0-9-]*)\s*$", head, re.M)
                     if match:
                         self._paths.setdefault(match.group(1), (root, path))
         return self._paths

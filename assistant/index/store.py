@@ -61,9 +61,20 @@ class ChromaStore:
             self._collection = self._client.get_or_create_collection(
                 self.collection, metadata={"hnsw:space": "cosine"}, embedding_function=None)
         except Exception as exc:  # chromadb raises many types; callers need one
-            where = f"the Chroma server at {self.host}:{self.port}" if self.host else f"the local index in {self.path}"
-            raise StoreError(f"Could not open {where}: {exc}") from exc
+            raise StoreError(f"Could not open {self._where()}: {exc}") from exc
         return self._collection
+
+    def _where(self) -> str:
+        return f"the Chroma server at {self.host}:{self.port}" if self.host else f"the local index in {self.path}"
+
+    def open_collection(self, name: str):
+        """Another collection on the same client (the shared catalog's records), created if absent; we
+        supply its embeddings too."""
+        self._connect()
+        try:
+            return self._client.get_or_create_collection(name, embedding_function=None)
+        except Exception as exc:  # chromadb raises many types; callers need one
+            raise StoreError(f"Could not open collection {name} on {self._where()}: {exc}") from exc
 
     @property
     def batch_size(self) -> int:
@@ -101,7 +112,12 @@ class ChromaStore:
             collection.delete(ids=list(ids[i:i + self.batch_size]))
 
     def reset(self) -> None:
-        self._connect()
+        """Drop every chunk. On a server the collection itself stays: other processes hold handles to it."""
+        collection = self._connect()
+        if self.host:
+            while ids := collection.get(include=[], limit=self.batch_size)["ids"]:
+                collection.delete(ids=ids)
+            return
         if self.collection in {c if isinstance(c, str) else c.name for c in self._client.list_collections()}:
             self._client.delete_collection(self.collection)
         self._collection = None
@@ -126,6 +142,22 @@ class ChromaStore:
             return {}
         result = self._connect().get(ids=list(ids), include=["embeddings"])
         return {i: e for i, e in zip(result["ids"], result["embeddings"])}
+
+    def texts(self, ids: Sequence[str]) -> dict[str, str]:
+        """Stored chunk texts by id (ids not in the store are absent)."""
+        collection, out = self._connect(), {}
+        for i in range(0, len(ids), self.batch_size):
+            result = collection.get(ids=list(ids[i:i + self.batch_size]), include=["documents"])
+            out.update(zip(result["ids"], result["documents"]))
+        return out
+
+    def all_ids(self) -> set[str]:
+        collection, out, step = self._connect(), set(), self.batch_size
+        while part := collection.get(include=[], limit=step, offset=len(out))["ids"]:
+            out.update(part)
+            if len(part) < step:
+                break
+        return out
 
     def ids_for_doc(self, doc_id: str) -> list[str]:
         return list(self._connect().get(where={"doc_id": doc_id}, include=[])["ids"])

@@ -149,4 +149,6 @@ def answering_for(plan: QuestionPlan) -> str:
         else:
             note += "; general guidance only"
         parts.append(note)
+    if plan.origin == "contract":            # the place came from the user's contract (assistant/contract/)
+        return " · ".join(parts) + " (from your contract's governing-law clause)"
     return " · ".join(parts)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Literal, Sequence, get_args
 
@@ -12,7 +13,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.errors import IndexNotBuiltError
-from assistant.index.catalog import Catalog
+from assistant.index.catalog import CatalogStore
 from assistant.index.keyword import KeywordIndex
 from assistant.ingest.chunking import embedding_text
 from assistant.protocols import Embedder, VectorStore
@@ -42,15 +43,19 @@ QUERY_CACHE = 16
 
 
 class HybridRetriever:
-    """Hybrid retriever over the catalog's chunks. Reloads when the index generation changes."""
+    """Hybrid retriever over the catalog's chunks. Reloads when the index generation changes: looked up on
+    every search in embedded mode, at most every `settings.refresh_seconds` over a shared Chroma server
+    (where the look is a request, and another process may be the one that indexes)."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, store: VectorStore, catalog: Catalog):
+    def __init__(self, settings: Settings, embedder: Embedder, store: VectorStore, catalog: CatalogStore):
         self.settings = settings
         self.embedder = embedder
         self.store = store
         self.catalog = catalog
         self._lock = threading.Lock()
         self._view = IndexView()
+        self._poll = settings.refresh_seconds if settings.server_mode else 0.0
+        self._looked = float("-inf")          # monotonic time of the last look at the shared generation
         self._vectors: dict[str, np.ndarray] = {}
 
     # -- state --------------------------------------------------------------------------------
@@ -68,6 +73,9 @@ class HybridRetriever:
         return self._view.finder
 
     def refresh(self, force: bool = False) -> IndexView:
+        if not force and self._view.generation is not None and time.monotonic() - self._looked < self._poll:
+            return self._view
+        self._looked = time.monotonic()
         generation = self.catalog.get_state("generation", "0")
         if not force and generation == self._view.generation:
             return self._view

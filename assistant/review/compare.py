@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+
 from assistant.review.findings import Review
 from assistant.review.outcomes import PositionResult
 from assistant.review.playbook import Playbook

@@ -19,8 +19,8 @@ from typing import Sequence
 from assistant.answer.citations import append_markers, make_citation, quote_section
 from assistant.answer.extractive import pick_sentences
 from assistant.config import builtin_corpus
-from assistant.draft.clauselib import entry_for_check, has_library, load_library
 from assistant.domain.jurisdictions import named
+from assistant.draft.clauselib import entry_for_check, has_library, load_library
 from assistant.protocols import Embedder, SectionSource
 from assistant.review.detect import (
     Flag,
