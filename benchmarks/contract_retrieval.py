@@ -16,11 +16,14 @@ CUAD contracts (all their queries) are reported separately.
 
 Embeddings are cached in `--cache` (keyed by sha256 of the exact text the encoder sees), so a re-run or a
 variant that shares passages with an earlier one does not encode again; `chunks/s` counts only real
-encoder work. Usage:
+encoder work. Usage (docs/EVALUATION.md § 11 has the runs and their figures):
 
-    python benchmarks/contract_retrieval.py --stage tune  --variants all   # variant table on TUNE
-    python benchmarks/contract_retrieval.py --stage final                    # today vs new on TEST + longest
-    python benchmarks/contract_retrieval.py --stage latency                  # build and search times
+    python benchmarks/contract_retrieval.py --stage tune --variants all           # passage variants on TUNE
+    python benchmarks/contract_retrieval.py --stage tune --variants none \
+        --search-base "chunker=today,strip_name=1,expand=both,focus=0"            # search variants on TUNE
+    python benchmarks/contract_retrieval.py --stage prepare --all-longest         # embed TEST + longest
+    python benchmarks/contract_retrieval.py --stage final --all-longest           # today vs new, one run
+    python benchmarks/contract_retrieval.py --stage latency                       # build and search times
 """
 
 from __future__ import annotations
@@ -181,6 +184,7 @@ class NewIndexes:
         self.embedder = embedder
         self.docs: dict[str, object] = {}
         self.built: dict[tuple, ContractIndex] = {}
+        self.focus_first = True     # a hit with a focus is scored as two spans: its focus, then its passage
 
     def doc(self, f: str):
         if f not in self.docs:
@@ -199,8 +203,15 @@ class NewIndexes:
     def retrieve(self, options: ContractOptions):
         def run(f, text, k):
             shift = int(self.doc(f).meta.get("text_offset", "0") or 0)
-            hits = self.index(f, options).search(text, k)
-            return [(f, (h.focus or h.passage).start + shift, (h.focus or h.passage).end + shift) for h in hits]
+            spans = []
+            for h in self.index(f, options).search(text, k):
+                if h.focus is not None and self.focus_first and h.focus != h.passage:
+                    spans.append((f, h.focus.start + shift, h.focus.end + shift))   # the quote, then its passage
+                    spans.append((f, h.passage.start + shift, h.passage.end + shift))
+                else:
+                    span = h.focus or h.passage
+                    spans.append((f, span.start + shift, span.end + shift))
+            return spans[:k]
         return run
 
 
@@ -230,19 +241,21 @@ BASE = ContractOptions(chunker="clauses")
 
 
 def variants() -> dict[str, ContractOptions]:
-    """Tuning variants that change the passages (each needs its own embeddings), in the order tried."""
+    """Tuning variants that change the passages (each needs its own embeddings), in the order tried. All
+    search with the question as asked or with the name stripped, no lexicon words and no focus."""
     from dataclasses import replace
 
+    clauses = ContractOptions(chunker="clauses", strip_name=True, expand="none", focus=0)
     return {
         "today's chunks, full question (the old way, in memory)": TODAY,
         "today's chunks, contract name stripped": replace(TODAY, strip_name=True),
-        "clause-aware 1000": ContractOptions(size=1000, min_size=200),
-        "clause-aware 500": ContractOptions(size=500, min_size=150),
-        "clause-aware 1000 + definitions 300": ContractOptions(size=1000, min_size=200, definitions=300),
-        "clause-aware 500 + definitions 300": ContractOptions(size=500, min_size=150, definitions=300),
-        "clause-aware 800": ContractOptions(size=800, min_size=200),
-        "clause-aware 1200": ContractOptions(size=1200, min_size=250),
-        "clause-aware 1000, no heading prefix": ContractOptions(size=1000, min_size=200, heading=False),
+        "clause-aware 1000": replace(clauses, size=1000, min_size=200),
+        "clause-aware 500": replace(clauses, size=500, min_size=150),
+        "clause-aware 1000 + definitions 300": replace(clauses, size=1000, min_size=200, definitions=300),
+        "clause-aware 500 + definitions 300": replace(clauses, size=500, min_size=150, definitions=300),
+        "clause-aware 800": replace(clauses, size=800, min_size=200),
+        "clause-aware 1200": replace(clauses, size=1200, min_size=250),
+        "clause-aware 1000, no heading prefix": replace(clauses, size=1000, min_size=200, heading=False),
     }
 
 
@@ -250,9 +263,10 @@ def search_variants(base: ContractOptions) -> dict[str, ContractOptions]:
     from dataclasses import replace
 
     return {
-        "+ top hit narrowed to its focus sentences (≤ 500)": replace(base, focus=1, focus_max=500),
-        "+ top hit narrowed to its focus sentences (≤ 300)": replace(base, focus=1, focus_max=300),
-        "+ top hit narrowed to its focus sentences (≤ 800)": replace(base, focus=1, focus_max=800),
+        "+ focus of the top hit first, then its passage (focus ≤ 500)": replace(base, focus=1, focus_max=500),
+        "+ focus ≤ 500, ranks 9-64 widened": replace(base, focus=1, focus_max=500, widen_after=8, widen=1),
+        "+ focus ≤ 300": replace(base, focus=1, focus_max=300),
+        "+ focus ≤ 800": replace(base, focus=1, focus_max=800),
         "+ ranks 9-64 widened by a neighbour on each side": replace(base, widen_after=8, widen=1),
         "+ rewrite (lexicon) both": replace(base, expand="both"),
         "+ rewrite dense only": replace(base, expand="dense"),
@@ -300,6 +314,8 @@ def today_pipeline(files, source: Path, work: Path, embedder: CachedEmbedder):
 # -- stages ----------------------------------------------------------------------------------------
 
 def stage_tune(args, by_file, tune, new) -> dict:
+    from dataclasses import replace
+
     print(f"\nTUNE half: {len(tune)} contracts, {sum(len(by_file[f]) for f in tune)} queries\n{HEADER}\n"
           + "|---" * 8 + "|", flush=True)
     results = {}
@@ -316,14 +332,27 @@ def stage_tune(args, by_file, tune, new) -> dict:
     base = _parse_base(args.search_base)
     if base is not None:
         build_all(new, tune, base, "search base")
-        for name, options in search_variants(base).items():
+        chosen_search = search_variants(base)
+        if args.search_variants:
+            chosen_search = {k: v for k, v in chosen_search.items() if k in args.search_variants.split(";")}
+        for name, options in chosen_search.items():
             prime(new.embedder, question_texts(tune_queries, options))
             results[f"{args.search_base} {name}"] = res = group_eval(tune, by_file, new.retrieve(options))
             print(row(f"{args.search_base} {name}", res), flush=True)
+            new.embedder.flush()
+        if base.focus == 0:
+            new.focus_first = False
+            for name, options in (("+ top hit replaced by its focus (≤ 500)", replace(base, focus=1)),):
+                results[f"{args.search_base} {name}"] = res = group_eval(tune, by_file, new.retrieve(options))
+                print(row(f"{args.search_base} {name}", res), flush=True)
+            new.embedder.flush()
+            new.focus_first = True
     return results
 
 
 def _parse_base(text: str | None) -> ContractOptions | None:
+    """"chunker=today,expand=none,focus=0" -> ContractOptions; fields not named keep their defaults (the
+    final variant), so name every field that should differ from it."""
     if not text:
         return None
     fields = {}
@@ -335,6 +364,8 @@ def _parse_base(text: str | None) -> ContractOptions | None:
 
 
 def stage_final(args, by_file, test, top, new, embedder) -> dict:
+    from dataclasses import replace
+
     final = _parse_base(args.final) or ContractOptions()
     print(f"\nfinal ContractIndex options: {final}", flush=True)
     results = {}
@@ -355,15 +386,19 @@ def stage_final(args, by_file, test, top, new, embedder) -> dict:
             t0 = time.perf_counter()
             results[f"{label} / {name}"] = res = group_eval(files, by_file, run)
             res["ms_per_query"] = 1000 * (time.perf_counter() - t0) / max(1, n)
-            print(row(name, res), flush=True)
-        for name, options in (("today's chunks in memory (ContractIndex, today's options)", TODAY),
-                              ("new: ContractIndex (final options)", final)):
+            print(row(name, res, f" {res['ms_per_query']:.0f} ms/q"), flush=True)
+        for name, options in (("today's chunks and search in memory (a check: ≈ today restricted)",
+                               replace(TODAY, strip_name=True)),
+                              ("new: ContractIndex, passages only (focus not counted)", replace(final, focus=0)),
+                              ("new: ContractIndex default (top hit's focus, then passages)", final),
+                              ("new: default + ranks 9-64 widened by a neighbour each side",
+                               replace(final, widen_after=8, widen=1))):
             build_all(new, files, options, name)
             t0 = time.perf_counter()
             results[f"{label} / {name}"] = res = group_eval(files, by_file, new.retrieve(options))
             res["ms_per_query"] = 1000 * (time.perf_counter() - t0) / max(1, n)
-            print(row(name, res), flush=True)
-            new.forget()
+            print(row(name, res, f" {res['ms_per_query']:.0f} ms/q"), flush=True)
+            embedder.flush()
     return results
 
 
@@ -424,6 +459,7 @@ def main() -> None:
     parser.add_argument("--stage", default="tune", choices=("tune", "final", "latency", "sample", "prepare"))
     parser.add_argument("--variants", default="all")
     parser.add_argument("--search-base", default="", help="options (k=v,...) whose search variants to try")
+    parser.add_argument("--search-variants", default="", help="names of search variants (;-separated); default all")
     parser.add_argument("--final", default="", help="options (k=v,...) of the new index; default ContractOptions()")
     parser.add_argument("--all-longest", action="store_true",
                         help="also report every query on the --longest longest contracts (needs their embeddings)")

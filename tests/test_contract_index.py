@@ -194,3 +194,35 @@ def test_query_rewriting():
     assert any("assign" in e for e in expansions("Can they pass the contract on to another agency?"))
     assert expansions("Hello there") == []
     assert len(expansions("Can they terminate, assign or audit and compete?", limit=2)) == 2
+
+
+def test_top_hit_focus_is_the_best_sentences_inside_it():
+    doc = load(contract_text(filler=1))
+    index = ContractIndex.build(doc, HashEmbedder())
+    hits = index.search("notice of non-renewal before the end of the then-current term", k=3)
+    top = hits[0]
+    assert top.focus is not None and all(h.focus is None for h in hits[1:])
+    f = top.focus
+    assert doc.text[f.start:f.end] == f.text
+    assert top.passage.start <= f.start < f.end <= top.passage.end
+    assert "non-renewal" in f.text and len(f.text) < len(top.passage.text)
+    assert f.clause_ref == top.passage.clause_ref and f.page == top.passage.page
+
+
+def test_search_options_and_widened_hits():
+    from assistant.config import Settings
+    from assistant.contract.index import ContractOptions
+
+    doc = load(contract_text(filler=4))
+    index = ContractIndex.build(doc, HashEmbedder(), options=ContractOptions(chunker="clauses", size=300))
+    with pytest.raises(ValueError):
+        index.with_options(size=500)
+    plain = index.with_options(focus=0)
+    assert all(h.focus is None for h in plain.search("governing law", k=4))
+    wide = index.with_options(widen_after=1, widen=1, focus=0)
+    hits = wide.search("governing law", k=4)
+    for h in hits:
+        assert doc.text[h.passage.start:h.passage.end] == h.passage.text
+    assert len(hits[1].passage.text) > len(plain.search("governing law", k=4)[1].passage.text)
+    small = ContractIndex.build(doc, HashEmbedder(), Settings(chunk_size=300, chunk_overlap=30, min_chunk=50))
+    assert small.options.size == 300 and max(len(p.text) for p in small.passages) <= 300

@@ -6,8 +6,10 @@ score), like the corpus retriever. Nothing is written to disk, to Chroma or to a
 long as the object. Every passage satisfies `doc.text[p.start:p.end] == p.text`.
 
 How passages are cut and how a question is searched are `ContractOptions`; the defaults are the best
-variant measured on CUAD (docs/EVALUATION.md § 11). `ContractOptions.today()` is the corpus index's way
-(the same chunks and embedding text, no rewriting), kept for comparison.
+variant measured on CUAD (docs/EVALUATION.md § 11): the corpus index's chunks, the question rewritten
+(`contract.rewrite`: no contract name, contract wording added), and the best sentences of the top hit as its
+`focus` (what to quote and highlight). `ContractOptions.today()` is the corpus retriever's way (the same
+chunks and embedding text, the question as asked, no focus), kept for comparison.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from assistant.contract.passages import (
 )
 from assistant.contract.rewrite import rewrite
 from assistant.index.keyword import KeywordIndex, tokenize
-from assistant.ingest.chunking import strip_span
+from assistant.ingest.chunking import PATH_SEP, strip_span
 from assistant.protocols import Embedder
 from assistant.retrieve.fusion import drop_overlapping
 from assistant.review.segmenter import segment
@@ -60,22 +62,25 @@ class ContractHit:
 
 @dataclass(frozen=True)
 class ContractOptions:
-    """How passages are cut (build) and how a question is searched (search)."""
+    """How passages are cut (build) and how a question is searched (search). The defaults are the best
+    variant measured on CUAD (docs/EVALUATION.md § 11): the corpus index's chunks, the question without the
+    contract's name and with contract wording added (`rewrite.LEXICON`), and the best sentences of the top
+    hit as its `focus`."""
 
     # passages
-    chunker: str = "clauses"        # "clauses" (clause-aware, passages.clause_pieces) | "today" (corpus chunks)
+    chunker: str = "today"          # "today" (assistant.ingest.chunking, as the corpus) | "clauses" (clause-aware)
     size: int = 1000                # longest passage, characters
     overlap: int = 100              # "today" only
-    min_size: int = 200             # smaller clauses merge with their siblings
+    min_size: int = 200             # smaller pieces merge with their neighbours / siblings
     heading: bool = True            # heading path before the passage text (encoder and BM25)
-    definitions: int = 0            # characters of definitions of used terms appended for the encoder
+    definitions: int = 0            # "clauses" only: characters of definitions of used terms, for the encoder
     # search
     strip_name: bool = True         # drop a "Consider the <contract>;" lead-in
-    expand: str = "none"            # lexicon words for: "none" | "dense" | "keyword" | "both"
+    expand: str = "both"            # lexicon words for: "none" | "dense" | "keyword" | "both"
     expand_limit: int = 2
     dense_weight: float = 0.7       # convex mix: w * cosine + (1 - w) * bm25 / max(bm25)
     neighbours: float = 0.0         # share of the better neighbour's score a passage gets
-    focus: int = 0                  # how many top hits get their best sentences as `focus`
+    focus: int = 1                  # how many top hits get their best sentences as `focus`
     focus_max: int = 500            # longest focus, characters (a single longer sentence is kept whole)
     widen_after: int = 0            # hits ranked below this come back with `widen` neighbours on each side
     widen: int = 1                  # (a longer span: more recall far down the list, less precision); 0 = off
@@ -85,7 +90,7 @@ class ContractOptions:
         s = settings or Settings()
         return cls(chunker="today", size=s.chunk_size, overlap=s.chunk_overlap, min_size=s.min_chunk,
                    heading=True, definitions=0, strip_name=False, expand="none", dense_weight=s.dense_weight,
-                   neighbours=0.0)
+                   neighbours=0.0, focus=0, widen_after=0)
 
     def build_key(self) -> tuple:
         """What changes the passages or their vectors (the rest only changes how they are searched)."""
@@ -109,15 +114,17 @@ class ContractIndex:
         self._keyword = keyword
         self._embedder = embedder
         self.options = options
-        self._idf: dict[str, float] | None = None
+        self._shared: dict = {}    # computed on first use, shared with `with_options` twins (word idf)
 
     @classmethod
     def build(cls, doc: Document, embedder: Embedder, settings: Settings | None = None,
               options: ContractOptions | None = None) -> "ContractIndex":
-        """Cut, embed and index one contract. `settings` gives the chunk sizes and fusion weight when
-        `options` is the corpus index's way (`ContractOptions.today(settings)`); by default the measured best
-        variant (`ContractOptions()`) is used."""
-        options = options or DEFAULT_OPTIONS
+        """Cut, embed and index one contract with `options` (default: the measured best variant,
+        `ContractOptions()`, with the chunk sizes and fusion weight of `settings` when they are given)."""
+        if options is None:
+            options = DEFAULT_OPTIONS if settings is None else replace(
+                DEFAULT_OPTIONS, size=settings.chunk_size, overlap=settings.chunk_overlap,
+                min_size=settings.min_chunk, dense_weight=settings.dense_weight)
         seg = segment(doc)
         if options.chunker == "today":
             pairs = today_pieces(doc, options.size, options.overlap, options.min_size, seg)
@@ -141,7 +148,7 @@ class ContractIndex:
             raise ValueError("these options change the passages: build a new index")
         twin = ContractIndex(self.doc_id, self._passages, self._vectors, self._keyword, self._embedder, options,
                              self._text)
-        twin._idf = self._idf
+        twin._shared = self._shared
         return twin
 
     @property
@@ -231,14 +238,15 @@ class ContractIndex:
         return replace(passage, id=f"{passage.id}:{spans[lo][0]}-{spans[hi][1]}", text=text, start=start, end=end)
 
     def _word_idf(self) -> dict[str, float]:
-        if self._idf is None:
+        idf = self._shared.get("idf")
+        if idf is None:
             df: dict[str, int] = {}
             for p in self._passages:
                 for word in set(tokenize(p.heading + "\n" + p.text)):
                     df[word] = df.get(word, 0) + 1
             n = len(self._passages)
-            self._idf = {word: float(np.log(1 + (n - c + 0.5) / (c + 0.5))) for word, c in df.items()}
-        return self._idf
+            idf = self._shared["idf"] = {word: float(np.log(1 + (n - c + 0.5) / (c + 0.5))) for word, c in df.items()}
+        return idf
 
 
 MIN_FOCUS = 120          # characters: a shorter best sentence (a heading, "(a) the Term;") takes a neighbour
@@ -256,7 +264,5 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _passage(doc: Document, piece: Piece) -> ContractPassage:
-    from assistant.ingest.chunking import PATH_SEP
-
     return ContractPassage(passage_id(doc, piece), doc.text[piece.start:piece.end], piece.start, piece.end,
                            piece.clause_ref, PATH_SEP.join(piece.path), doc.page_at(piece.start))
