@@ -1,123 +1,50 @@
 """Detection: which clauses of a contract touch a model's digital replica, and which playbook checks fire.
 
-Each clause is matched against the playbook's checks — regex triggers first (with negation and carve-out
-handling), then semantic exemplars for replica clauses the patterns missed. Also here: the governing-law
+Each clause is read with its contract (`context.py`: what the agreement is about, linked clauses, the defined
+Term) and matched against the playbook's checks — regex triggers first (`matching.py`: negation, carve-outs,
+quoted words), then the contract-level readings (`reading.py`: defined terms, durations, survival, switched-off
+protections), then semantic exemplars for replica clauses the patterns missed. Also here: the governing-law
 clause, protections missing everywhere, and the three-part tests of New York, California and Illinois.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from assistant.protocols import Embedder
-from assistant.review.context import ContractContext, clauses_by_ref, outlives_death, read_context, references
-from assistant.review.duration import SURVIVE_RE, term_of
+from assistant.review.context import ContractContext, read_context
+from assistant.review.duration import term_of
+from assistant.review.matching import (  # noqa: F401 - Flag is part of this module's interface
+    GRANT_RE,
+    Flag,
+    any_match,
+    context_text,
+    pattern_fires,
+    positive,
+)
 from assistant.review.playbook import Check, Playbook, load_playbook
+from assistant.review.reading import (
+    disapplied,
+    meanings,
+    open_ended,
+    survival,
+    through_definitions,
+)
 from assistant.review.segmenter import Clause, Segmentation, expand_terms, segment
 from assistant.text.sentences import CONTRACT_SENTENCE_RE as SENTENCE_RE
 
 GOVERNING_RE = re.compile(r"\b(?:governed by|constru\w+ (?:in accordance with|under|by)|subject to)\b"
                           r"[^.;]{0,80}?\blaws? of\b([^.;]{0,100})", re.I)
-GRANT_RE = re.compile(r"\b(?:[Gg]rants?|[Ll]icen[cs]es?|may use|right to use|create|exploit|[Cc]onsents?)\b")
 TABLE_OF_CONTENTS_RE = re.compile(r"\s*(?:table of contents|contents|index)\b", re.I)
-WINDOW = 600        # how far back a negation or a sentence start is looked for
 SEMANTIC_MARGIN = 0.05
-
-
-@dataclass(frozen=True)
-class Flag:
-    """A check that fired on a clause: where, and how it was found."""
-
-    check: Check
-    clause: Clause
-    via: str          # pattern | semantic | duration | survival
-    matched: str
 
 
 @lru_cache(maxsize=1)
 def default_playbook() -> Playbook:
     return load_playbook()
-
-
-# --- matching ------------------------------------------------------------------------------------
-
-
-def any_match(patterns, text: str) -> bool:
-    return any(p.search(text) for p in patterns)
-
-
-def negated(playbook: Playbook, text: str, start: int, end: int) -> bool:
-    """Is the phrase text[start:end] negated ("shall not sublicense", "sublicensing is not permitted")?"""
-    seg_start = max(0, start - WINDOW)
-    for brk in playbook.breaks.finditer(text, seg_start, start):
-        seg_start = brk.end()
-    prefix = text[seg_start:start]
-    if any(p.search(prefix) for p in playbook.negation_before):
-        return True
-    return any(p.search(text[end:end + 80]) for p in playbook.negation_after)
-
-
-QUOTE_REACH = 80
-
-
-def quoted(text: str, start: int, end: int) -> bool:
-    """Is text[start:end] inside a quoted phrase cited as an example ("words such as "in perpetuity" do not
-    …"), not used? An unclosed double quote shortly before it, and the closing one shortly after."""
-    before = text[max(0, start - QUOTE_REACH):start]
-    after = text[end:end + QUOTE_REACH]
-    straight = before.count('"') % 2 == 1 and '"' in after
-    curly = before.count("“") > before.count("”") and "”" in after
-    return straight or curly
-
-
-def sentence_around(text: str, start: int, end: int) -> str:
-    s = max(0, start - WINDOW)
-    for m in SENTENCE_RE.finditer(text, s, start):
-        s = m.end()
-    e = SENTENCE_RE.search(text, end, end + WINDOW)
-    return text[s:e.start() if e else min(len(text), end + WINDOW)]
-
-
-def positive(playbook: Playbook, patterns, text: str) -> re.Match | None:
-    """The first match of any pattern in text that is not negated."""
-    for pattern in patterns:
-        for m in pattern.finditer(text):
-            if not negated(playbook, text, m.start(), m.end()):
-                return m
-    return None
-
-
-def pattern_fires(playbook: Playbook, check: Check, text: str, local=None) -> str | None:
-    """The triggering phrase when one of the check's patterns fires in `text` — not negated, within
-    its numeric limit, not satisfied by a safe phrase in the same sentence, and (when `local` is given,
-    for long clauses) in a sentence that itself concerns the replica — else None."""
-    if not check.may_fire(text.lower()):
-        return None
-    if check.context_patterns and not any_match(check.context_patterns, text):
-        return None
-    for pattern in check.patterns:
-        for m in pattern.finditer(text):
-            if not check.passes_numeric(m) or negated(playbook, text, m.start(), m.end()) or quoted(text, m.start(), m.end()):
-                continue
-            sentence = sentence_around(text, m.start(), m.end())
-            if local is not None and not local(sentence):
-                continue
-            scope = text if check.satisfied_scope == "clause" else sentence
-            if check.satisfied_by and positive(playbook, check.satisfied_by, scope):
-                continue
-            return m.group(0)
-    return None
-
-
-def context_text(clause: Clause) -> str:
-    """What the checks read: the parent's lead-in ("The Company may:") then the clause."""
-    if clause.lead:
-        return clause.lead.rstrip(" :—-\n") + " " + clause.text
-    return clause.text
 
 
 def is_replica_clause(playbook: Playbook, patterns, clause: Clause, replica_terms: set[str]) -> bool:
@@ -182,7 +109,7 @@ def detect_in_context(seg: Segmentation, playbook: Playbook, embedder: Embedder 
             continue
         fired = set()
         low = text.lower()
-        meanings = _meanings(seg, clause)
+        defined = meanings(seg, clause)
         heading = " ".join(clause.path[:-1])
         headed = playbook.may_concern_replica(heading) and any_match(patterns, heading)
         for check in playbook.checks:
@@ -196,13 +123,13 @@ def detect_in_context(seg: Segmentation, playbook: Playbook, embedder: Embedder 
             needs_local = check.context == "replica" and len(text) > LOCAL_MIN and not headed
             phrase = pattern_fires(playbook, check, text, local if needs_local else None)
             if phrase is not None and check.id == playbook.duration_check:
-                phrase = _open_ended(text, phrase, ctx)
+                phrase = open_ended(text, phrase, ctx)
             via = "pattern"
             if phrase is None and check.anywhere and check.may_fire(low):
                 found = positive(playbook, check.anywhere, text)
                 phrase, via = (found.group(0), "anywhere") if found else (None, via)
-            if phrase is None and meanings and clause.kind != "definition":
-                phrase, term = _through_definitions(playbook, check, text, meanings, ctx, through_term)
+            if phrase is None and defined and clause.kind != "definition":
+                phrase, term = through_definitions(playbook, check, text, defined, ctx, through_term)
                 via = f"definition of {term}" if phrase else via
             if phrase is not None:
                 hits.append(Flag(check, clause, via, phrase))
@@ -222,102 +149,9 @@ def detect_in_context(seg: Segmentation, playbook: Playbook, embedder: Embedder 
                     pending.append((clause, sentence))
     hits.extend(f for f in _semantic(pending, playbook, embedder, talent)
                 if f.check.id != playbook.duration_check or term_of(f.matched, ctx.defined_terms).kind != "fixed")
-    hits.extend(_survival(playbook, ctx, replica, {(h.clause.ordinal, h.check.id) for h in hits}))
-    hits.extend(_disapplied(seg, playbook, replica, {(h.clause.ordinal, h.check.id) for h in hits}))
+    hits.extend(survival(playbook, ctx, replica, {(h.clause.ordinal, h.check.id) for h in hits}))
+    hits.extend(disapplied(seg, playbook, replica, {(h.clause.ordinal, h.check.id) for h in hits}))
     return _dedupe(hits), replica, digital, ctx
-
-
-def _meanings(seg: Segmentation, clause: Clause) -> list[tuple[str, str]]:
-    """(term, definition) for the defined terms a clause uses, defined outside it."""
-    out = []
-    for term in clause.terms:
-        definition = seg.definitions.get(term)
-        if definition is not None and not (clause.start <= definition.start < clause.end):
-            out.append((term, definition.text))
-    return out
-
-
-def _through_definitions(playbook: Playbook, check: Check, text: str, meanings: list[tuple[str, str]],
-                         ctx: ContractContext, done: set[tuple[str, str]]) -> tuple[str | None, str]:
-    """A check that fires only once the clause's defined terms are read into it ("during the Licence
-    Period", where the Licence Period is the life of copyright). Each (check, term) is raised once, on the
-    first clause that uses the term."""
-    for term, meaning in meanings:
-        if (check.id, term) in done or not _fires_alone(playbook, check, term, meaning, ctx):
-            continue
-        combined = text + "\n" + meaning
-        phrase = pattern_fires(playbook, check, combined)
-        if phrase is not None and check.id == playbook.duration_check:
-            phrase = _open_ended(combined, phrase, ctx)
-        if phrase is not None and combined.find(phrase) >= len(text):
-            done.add((check.id, term))
-            return phrase, term
-    return None, ""
-
-
-def _fires_alone(playbook: Playbook, check: Check, term: str, meaning: str, ctx: ContractContext) -> bool:
-    """Does the check fire on the definition by itself? Computed once per (check, term) and contract: a
-    definition that raises nothing alone cannot make a clause raise it (the fast path for long contracts)."""
-    key = (check.id, term)
-    if key not in ctx.memo:
-        ctx.memo[key] = pattern_fires(playbook, check, meaning) is not None
-    return ctx.memo[key]
-
-
-def _open_ended(text: str, phrase: str, ctx: ContractContext) -> str | None:
-    """A duration trigger stands unless the sentence gives a fixed term and the trigger is not a survival
-    ("lasts twelve months … not renewed automatically" is fixed; "survives termination" still fires)."""
-    if SURVIVE_RE.search(phrase):
-        return phrase
-    start = text.find(phrase)
-    sentence = sentence_around(text, start, start + len(phrase)) if start >= 0 else text
-    return None if term_of(sentence, ctx.defined_terms).kind == "fixed" else phrase
-
-
-DISAPPLY_RE = re.compile(r"\b(?:shall|will|does|do) not apply\b|\bdisappl\w*\b|\b(?:is|are|shall be) (?:hereby )?"
-                         r"(?:waived|suspended|disapplied)\b|\bnotwithstanding\b", re.I)
-
-
-def _disapplied(seg: Segmentation, playbook: Playbook, replica: set[int], seen: set[tuple[int, str]]) -> list[Flag]:
-    """A clause that switches off another clause which gives a protection ("Clause 7.1 shall not apply to
-    social media", where 7.1 requires AI labels) takes that protection away."""
-    out = []
-    by_ref = clauses_by_ref(seg)
-    for clause in seg.clauses:
-        if not DISAPPLY_RE.search(clause.text):
-            continue
-        cited = [c for r in references(clause.text) for c in by_ref.get(r, ()) if c is not clause]
-        for check in playbook.checks:
-            if not check.document_level or (clause.ordinal, check.id) in seen:
-                continue
-            if any(positive(playbook, check.provided_by, c.text) for c in cited) and (
-                    clause.ordinal in replica or any(c.ordinal in replica for c in cited)):
-                out.append(Flag(check, clause, "cross-reference", "switches off " + ", ".join(
-                    dict.fromkeys(c.ref for c in cited if c.ref))))
-                seen.add((clause.ordinal, check.id))
-    return out
-
-
-def _survival(playbook: Playbook, ctx: ContractContext, replica: set[int], seen: set[tuple[int, str]]) -> list[Flag]:
-    """A survival clause that keeps a replica grant alive after the contract ends (with no outer date of its
-    own) is an open-ended licence; one that keeps it alive past death is a post-mortem use."""
-    out = []
-    for clause, kept in ctx.survival:
-        if not positive(playbook, (SURVIVE_RE,), clause.text):
-            continue
-        grants = [c for c in kept if c.ordinal in replica and GRANT_RE.search(c.text)]
-        if not grants and not (clause.ordinal in replica and not kept):
-            continue
-        where = ", ".join(dict.fromkeys(c.ref for c in grants if c.ref)) or "the grant"
-        if playbook.death_check and outlives_death(clause.text):
-            if (clause.ordinal, playbook.death_check) not in seen:
-                out.append(Flag(playbook.check(playbook.death_check), clause, "survival",
-                                f"keeps {where} alive after death"))
-        elif (grants and playbook.duration_check and (clause.ordinal, playbook.duration_check) not in seen
-              and term_of(clause.text, ctx.defined_terms).kind != "fixed"):
-            out.append(Flag(playbook.check(playbook.duration_check), clause, "survival",
-                            f"keeps {where} alive after the contract ends"))
-    return out
 
 
 def _sentences(text: str) -> list[str]:

@@ -30,7 +30,14 @@ from assistant.review.detect import (
     missing_protections,
     three_part_test,
 )
-from assistant.review.outcomes import Grading, PositionResult, StatuteResult, Summary, assess, summarize
+from assistant.review.outcomes import (
+    Grading,
+    PositionResult,
+    StatuteResult,
+    Summary,
+    assess,
+    summarize,
+)
 from assistant.review.playbook import Check, Playbook, Source, standard_positions
 from assistant.review.segmenter import Clause, Segmentation, as_document, segment
 from assistant.types import Citation, Document
