@@ -33,16 +33,12 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.config import builtin_corpus  # noqa: E402
+from benchmarks.load import QUESTIONS as LOAD_QUESTIONS  # noqa: E402
 from benchmarks.multiprocess import chroma_server, free_port  # noqa: E402
 
 HOST = "127.0.0.1"
 COLLECTION = "api-load"
-QUESTIONS = (
-    "Can my agency make a digital twin of me without asking?",
-    "Do brands in the EU have to label AI-generated images of me?",
-    "How long can they use my scan after the contract ends?",
-    "What are the penalties in New York?",
-    "Can they use my digital replica to train AI?",
+QUESTIONS = LOAD_QUESTIONS + (
     "Do I get paid each time my digital replica is used?",
     "What does California law say about digital replicas of performers?",
     "Can my agency sign a digital replica consent for me with a power of attorney?",

@@ -104,24 +104,28 @@ def child_command(home: Path, corpus: Path, kill_at: str = "") -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "--child", str(home), str(corpus), "--kill-at", kill_at]
 
 
+def die(*_args, **_kwargs) -> None:
+    """SIGKILL this process (a crash no handler can see)."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def after(cls, name: str) -> None:
+    """Make cls.name SIGKILL the process right after it returns."""
+    original = getattr(cls, name)
+
+    def wrapped(*args, **kwargs):
+        result = original(*args, **kwargs)
+        die()
+        return result
+    setattr(cls, name, wrapped)
+
+
 def run_child(home: Path, corpus: Path, kill_at: str) -> None:
     """Index once; with kill_at, SIGKILL ourselves at that point of the commit order."""
     from assistant.index.catalog import Catalog
     from assistant.index.indexer import Indexer
     from assistant.index.store import ChromaStore
     from assistant.twinguard import TwinGuard
-
-    def die(*_args, **_kwargs):
-        os.kill(os.getpid(), signal.SIGKILL)
-
-    def after(cls, name):
-        original = getattr(cls, name)
-
-        def wrapped(*args, **kwargs):
-            result = original(*args, **kwargs)
-            die()
-            return result
-        setattr(cls, name, wrapped)
 
     if kill_at == "after-store":
         after(ChromaStore, "add")

@@ -37,7 +37,13 @@ from typing import Iterator
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.config import Settings  # noqa: E402
-from benchmarks.crash_trials import CorpusState, check_consistent, doc_text, make_corpus, mutate  # noqa: E402
+from benchmarks.crash_trials import (  # noqa: E402
+    CorpusState,
+    check_consistent,
+    doc_text,
+    make_corpus,
+    mutate,
+)
 
 KILL_POINTS = ("after-store", "after-commit", "before-publish")
 HOST = "127.0.0.1"
@@ -120,18 +126,7 @@ def die_at(point: str) -> None:
     """SIGKILL this process at a point of the commit order, the first time it is reached."""
     from assistant.index.shared import ChromaCatalog
     from assistant.index.store import ChromaStore
-
-    def die(*_args, **_kwargs):
-        os.kill(os.getpid(), signal.SIGKILL)
-
-    def after(cls, name):
-        original = getattr(cls, name)
-
-        def wrapped(*args, **kwargs):
-            result = original(*args, **kwargs)
-            die()
-            return result
-        setattr(cls, name, wrapped)
+    from benchmarks.crash_trials import after, die
 
     if point == "after-store":
         after(ChromaStore, "add")

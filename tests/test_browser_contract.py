@@ -23,17 +23,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 from tests.files import pdf_bytes  # noqa: E402
 from tests.servers import stop  # noqa: E402
 from tests.test_browser import FLAGS, fixture_app, shoot  # noqa: E402
-
-PAGES = [
-    "MODEL MANAGEMENT AGREEMENT\n\n1. Parties. This agreement is between Ada Model (the Model) and North Star "
-    "Models LLC (the Agency).\n\n2. Services. The Model will appear in photo shoots, campaigns and runway shows "
-    "booked by the Agency.",
-    "7. Digital Twin\n\n7.1 The Agency may create a digital replica of the Model from body scans taken at the "
-    "Agency's studio.\n\n7.2 The Agency may use the digital replica in all media throughout the world in "
-    "perpetuity and may sublicense it to any brand.",
-    "9. Payment. The Agency shall pay the Model within thirty days of each booking, less a commission of twenty "
-    "percent.\n\n12. Governing law. This agreement is governed by the laws of the State of New York.",
-]
+from tests.test_contract_ask import PAGES  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +39,8 @@ def browser():
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield chromium
         chromium.close()
+
+
 
 
 @pytest.fixture(scope="module")

@@ -50,15 +50,21 @@ def files_containing(root: Path, needle: str) -> list[str]:
     return found
 
 
-def test_reviewed_contract_stays_out_of_index_disk_temp_and_logs(fresh, tmp_path, monkeypatch, caplog, capfd):
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch):
+    """A temp folder of the test's own, used by every library that writes temp files, to be searched after."""
+    folder = tmp_path / "private-tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    monkeypatch.setenv("TMPDIR", str(folder))
+    return folder
+
+
+def test_reviewed_contract_stays_out_of_index_disk_temp_and_logs(fresh, private_tmp, caplog, capfd):
     fresh.index()
     home = fresh.settings.home
     before_files = {p: p.stat().st_mtime_ns for p in home.rglob("*") if p.is_file()}
     before_chunks = fresh.store.count()
-    private_tmp = tmp_path / "private-tmp"
-    private_tmp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
-    monkeypatch.setenv("TMPDIR", str(private_tmp))
     caplog.set_level(logging.DEBUG)
     mark = marker()
 
@@ -89,15 +95,11 @@ def test_reviewed_contract_stays_out_of_index_disk_temp_and_logs(fresh, tmp_path
     assert mark not in out and mark not in err
 
 
-def test_a_contract_asked_about_stays_out_of_index_disk_temp_and_logs(fresh, tmp_path, monkeypatch, caplog, capfd):
+def test_a_contract_asked_about_stays_out_of_index_disk_temp_and_logs(fresh, private_tmp, caplog, capfd):
     """Asking about an uploaded contract (issue 16): it is read, indexed and reviewed in memory only."""
     fresh.index()
     home = fresh.settings.home
     before_chunks = fresh.store.count()
-    private_tmp = tmp_path / "private-tmp"
-    private_tmp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
-    monkeypatch.setenv("TMPDIR", str(private_tmp))
     caplog.set_level(logging.DEBUG)
     mark = marker()
 
